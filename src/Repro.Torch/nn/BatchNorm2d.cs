@@ -1,0 +1,45 @@
+using Repro.Torch.Modules;
+using F = Repro.Torch.torch.nn.functional;
+
+namespace Repro.Torch.Modules
+{
+    /// <summary>
+    /// Batch normalisation over (N, H, W) per channel. Buffers are named as in PyTorch
+    /// (running_mean, running_var, num_batches_tracked) so that state dicts interchange.
+    /// </summary>
+    public sealed class BatchNorm2d : Module<Tensor, Tensor>
+    {
+        public readonly Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+        readonly double eps, momentum;
+
+        public BatchNorm2d(long features, double eps = 1e-5, double momentum = 0.1)
+        {
+            (this.eps, this.momentum) = (eps, momentum);
+            weight = RegisterParameter(nameof(weight), torch.ones([features]));
+            bias = RegisterParameter(nameof(bias), torch.zeros([features]));
+            running_mean = RegisterBuffer(nameof(running_mean), torch.zeros([features]));
+            running_var = RegisterBuffer(nameof(running_var), torch.ones([features]));
+            num_batches_tracked = RegisterBuffer(nameof(num_batches_tracked), torch.zeros([], torch.int64));
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            if (training)
+                using (torch.no_grad())
+                    num_batches_tracked.add_(1);
+            return F.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps);
+        }
+    }
+}
+
+namespace Repro.Torch
+{
+    public static partial class torch
+    {
+        public static partial class nn
+        {
+            public static BatchNorm2d BatchNorm2d(long features, double eps = 1e-5, double momentum = 0.1) =>
+                new(features, eps, momentum);
+        }
+    }
+}
