@@ -13,12 +13,12 @@ done
 
 command="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
 if [[ $(id -u) -ne 0 || ! -f /etc/debian_version ]] || ! command -v apt-get >/dev/null; then
-  echo "repro: $why needs the Debian packages: ${missing[*]}. Install them with:" >&2
+  echo "repro: missing Debian packages ${missing[*]} (needed by $why). Install them with:" >&2
   echo "  sudo $command" >&2
   exit 1
 fi
 
-echo "repro: $why needs ${missing[*]}; installing with apt-get (one-time, may take a minute)..." >&2
+echo "repro: installing ${missing[*]} with apt-get (needed by $why; one-time, may take a minute)..." >&2
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp /tmp/repro-apt.XXXXXX.log)
 apt-get update >"$log" 2>&1 || { cat "$log" >&2; echo "repro: apt-get update failed (log above)" >&2; exit 1; }
