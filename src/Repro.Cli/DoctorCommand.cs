@@ -29,7 +29,7 @@ public static class DoctorCommand
                     : TorchRuntime.CudaBuilt ? "built in, but no GPU visible" : "not available (CPU libtorch; set LIBTORCH to a CUDA libtorch for GPU runs)"),
                 (".NET", RuntimeInformation.FrameworkDescription),
                 ("OS", RuntimeInformation.OSDescription),
-                ("CPU", CpuModel()),
+                ("CPU", Repro.Harness.EnvironmentInfo.CpuModel()),
             };
             int width = rows.Max(r => r.Item1.Length);
             foreach (var (key, value) in rows) output.WriteLine($"{key.PadRight(width)}  {value}");
@@ -39,19 +39,6 @@ public static class DoctorCommand
         {
             errors.WriteLine($"repro doctor: {e.Message}");
             return 1;
-        }
-    }
-
-    static string CpuModel()
-    {
-        try
-        {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
-                ?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
-        }
-        catch (IOException)
-        {
-            return RuntimeInformation.ProcessArchitecture.ToString();
         }
     }
 }

@@ -1,0 +1,79 @@
+using Repro.Harness;
+
+namespace Repro.Experiments.Tests;
+
+/// <summary>
+/// The base of every experiment fixture: one test case per cell of the selected tier
+/// (REPRO_TIER; smoke when unset, so `dotnet test` runs the smoke tier and nothing longer).
+/// Each case runs its cell through the result store (reusing a finished record of the same
+/// configuration), applies the fixture's own checks, then compares the pinned quantities with
+/// the cell's golden snapshot.
+/// </summary>
+public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperiment, new()
+{
+    protected static readonly TExperiment Experiment = new();
+
+    public static IEnumerable<TestCaseData> SmokeCells() => Cells(Tier.Smoke);
+    public static IEnumerable<TestCaseData> ShortCells() => Cells(Tier.Short);
+    public static IEnumerable<TestCaseData> FullCells() => Cells(Tier.Full);
+
+    /// <summary>The selected tier as a single case, for tests over a whole grid.</summary>
+    public static IEnumerable<TestCaseData> SelectedTier()
+    {
+        yield return new TestCaseData(Tier.Current).SetCategory(TierCategory.Of(Tier.Current));
+    }
+
+    [Smoke, TestCaseSource(nameof(SmokeCells))]
+    public void Smoke(string cell) => RunCell(Tier.Smoke, cell);
+
+    [Short, TestCaseSource(nameof(ShortCells))]
+    public void Short(string cell) => RunCell(Tier.Short, cell);
+
+    [Full, TestCaseSource(nameof(FullCells))]
+    public void Full(string cell) => RunCell(Tier.Full, cell);
+
+    /// <summary>Checks of one finished cell beyond its golden (for example: it learned).</summary>
+    protected virtual void CheckCell(Tier tier, RunRecord record) { }
+
+    static IEnumerable<TestCaseData> Cells(Tier tier) =>
+        Tier.Current == tier ? Experiment.Grid(tier).Cells().Select(c => new TestCaseData(c.Id)) : [];
+
+    static ResultStore Store => new(ReproPaths.Results);
+
+    /// <summary>Runs (or reuses) a cell; a failed cell fails the test with its error.</summary>
+    protected static RunRecord Ensure(Tier tier, Cell cell)
+    {
+        var runner = new CellRunner(Store, TestContext.Progress.WriteLine);
+        long reported = -1;
+        var record = runner.Run(Experiment, tier, cell, out bool ran, reuseAcrossCode: tier != Tier.Smoke,
+            progress: p =>
+            {
+                // Long cells say where they are, at most every 10% of their steps.
+                if (p.TotalSteps >= 1000 && p.Step * 10 / p.TotalSteps != reported)
+                {
+                    reported = p.Step * 10 / p.TotalSteps;
+                    TestContext.Progress.WriteLine($"{Experiment.Name}/{tier}/{cell.Id}: step {p.Step}/{p.TotalSteps} " +
+                        string.Join(" ", p.Metrics.Select(m => $"{m.Key}={m.Value:G4}")));
+                }
+            });
+        TestContext.Out.WriteLine($"{(ran ? "ran" : "reused the record of")} {Experiment.Name}/{tier}/{cell.Id}: {record.Status}" +
+                                  $" ({Store.PathFor(Experiment.Name, tier, cell.Id)})");
+        if (record.Status == RunStatus.Failed) Assert.Fail($"cell {cell.Id} failed:\n{record.Error}");
+        return record;
+    }
+
+    /// <summary>Every cell of the tier's grid, running those without a finished record.</summary>
+    protected static IReadOnlyList<RunRecord> EnsureGrid(Tier tier) =>
+        Experiment.Grid(tier).Cells().Select(c => Ensure(tier, c)).ToList();
+
+    void RunCell(Tier tier, string cellId)
+    {
+        var cell = Experiment.Grid(tier).Cells().Single(c => c.Id == cellId);
+        var record = Ensure(tier, cell);
+        CheckCell(tier, record);
+        if (!Experiment.Pins(tier)) return;
+        var outcome = new GoldenStore(ReproPaths.Golden).Check(record, Experiment.GoldenQuantities(record), GoldenStore.AcceptRequested);
+        TestContext.Out.WriteLine(outcome.Message);
+        if (!outcome.Passed) Assert.Fail(outcome.Message);
+    }
+}

@@ -1,0 +1,167 @@
+// logreg-synthetic: softmax regression on Gaussian class clusters, full-batch gradient descent
+// in float64, over a grid of beta, eta~ and ||Z0||. The harness's end-to-end demo.
+// Run:  dotnet msbuild -t:Smoke  (6 cells, about a second)   -t:Short (72 cells, under a minute)
+// Measures: loss0, ||Z0||, dloss/dt at step 0, t_learn, entropy, train / test loss and accuracy.
+// A linear model is its own linearization (its tangent kernel never changes), so with ||Z0|| set
+// the same for every beta and eta = eta~ / beta^2, runs at different beta follow one trajectory
+// exactly (THEORY.md, early dynamics): the fixture asserts it across the grid.
+using Repro.Harness;
+using Repro.Torch;
+using static Repro.Torch.torch;
+
+namespace Repro.Experiments;
+
+public sealed record LogregSettings(
+    int Classes,        // K
+    int Features,       // D; inputs are scaled by 1/sqrt(D) so that ||x|| is O(1)
+    int Examples,       // M, the training set (full batch)
+    int TestExamples,
+    double Separation,  // class means ~ N(0, Separation^2) per feature
+    int Steps,
+    int LogEvery);      // loss, accuracy and entropy every LogEvery steps (r(t) every step)
+
+public sealed class LogregSynthetic : Experiment<LogregSettings>
+{
+    public override string Name => "logreg-synthetic";
+    public override string Description => "softmax regression on Gaussian clusters, full-batch GD, float64 (harness demo)";
+
+    public override LogregSettings Settings(Tier tier) => new(
+        Classes: 4,
+        Features: 16,
+        Examples: tier.Pick(256, 1024, 8192),
+        TestExamples: tier.Pick(256, 1024, 8192),
+        Separation: 1.0,
+        Steps: tier.Pick(200, 1000, 5000),
+        LogEvery: tier.Pick(10, 50, 100));
+
+    public override Grid Grid(Tier tier) => new()
+    {
+        Betas = tier.Pick<double[]>([0.1, 1, 10], [0.01, 0.1, 1, 10], [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]),
+        LearningRates = LearningRates.EtaTilde(tier.Pick<double[]>([0.1], [0.03, 0.1, 0.3], [0.01, 0.03, 0.1, 0.3, 1])),
+        LogitScales = tier.Pick<double?[]>([1.0, 10], [0.1, 1, 10], [0.01, 0.1, 1, 10]),
+        Seeds = tier.Pick<int[]>([0], [0, 1], [0, 1]),
+    };
+
+    protected override CellResult Run(CellContext<LogregSettings> context)
+    {
+        var (s, cell) = (context.Settings, context.Cell);
+        double beta = cell.Beta, eta = cell.Eta;
+        var result = new CellResult();
+        using var g = new Generator((ulong)cell.Seed);
+        using var means = randn([s.Classes, s.Features], g, float64) * s.Separation;
+        var (x, y) = Sample(means, s.Examples, g);
+        var (xTest, yTest) = Sample(means, s.TestExamples, g);
+        using var _ = new DisposeAll(x, y, xTest, yTest);
+
+        // W ~ N(0, 1/D); logit-scale control rescales it so that ||Z0|| = beta ||W x|| hits the target.
+        using var w = randn([s.Classes, s.Features], g, float64) / Math.Sqrt(s.Features);
+        if (cell.LogitScale is { } target)
+            using (no_grad())
+            using (NewDisposeScope())
+                w.mul_(target / (beta * RmsNorm(x.matmul(w.transpose(0, 1)))));
+        w.requires_grad_();
+
+        using var z0 = Logits(x, w, beta).detach();
+        double z0Norm = RmsNorm(z0), previousR = 0;
+        result.Scalars["z0_norm"] = z0Norm;
+        var r = result.Curve("r");
+        for (int step = 0; step <= s.Steps; step++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            Tensor z = Logits(x, w, beta);
+            Tensor loss = nn.functional.cross_entropy(z, y);
+            double lossValue = loss.item();
+            if (!double.IsFinite(lossValue))
+            {
+                result.Diverged(step);
+                break;
+            }
+            double rNow = (z.detach() - z0).norm().item() / z0.norm().item();
+            r.Add(step, rNow);
+            if (rNow >= 0.5 && previousR < 0.5 && !result.Scalars.ContainsKey("t_learn"))
+                result.Scalars["t_learn"] = step - 1 + (0.5 - previousR) / (rNow - previousR);
+            previousR = rNow;
+            if (step % s.LogEvery == 0 || step == s.Steps)
+            {
+                result.Curve("train_loss").Add(step, lossValue);
+                result.Curve("train_accuracy").Add(step, Accuracy(z, y));
+                result.Curve("entropy").Add(step, Entropy(z));
+                context.Progress(new CellProgress(step, s.Steps, new Dictionary<string, double> { ["loss"] = lossValue }));
+            }
+            if (step == 0) result.Scalars["loss0"] = lossValue;
+            if (step == s.Steps) break;
+
+            loss.backward();
+            using var grad = w.grad!;
+            if (step == 0) result.Scalars["dloss_dt0"] = -eta * grad.pow(2).sum().item();
+            using (no_grad()) w.add_(grad, -eta);
+            w.clear_grad();
+        }
+        result.Scalars.TryAdd("t_learn", double.NaN);  // never reached r = 0.5
+
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            Tensor z = Logits(xTest, w, beta);
+            result.Scalars["test_loss"] = nn.functional.cross_entropy(z, yTest).item();
+            result.Scalars["test_accuracy"] = Accuracy(z, yTest);
+        }
+        return result;
+    }
+
+    protected override IEnumerable<Quantity> Golden(RunRecord record)
+    {
+        foreach (string name in new[] { "loss0", "z0_norm", "dloss_dt0", "t_learn", "test_loss", "test_accuracy" })
+            yield return new(name, record.Scalars[name]);
+        var steps = record.Curves["train_loss"].Steps;
+        foreach (long step in new[] { steps[steps.Count / 2], steps[^1] })
+        {
+            yield return new($"train_loss@{step}", record.Curves["train_loss"].At(step));
+            yield return new($"train_accuracy@{step}", record.Curves["train_accuracy"].At(step));
+            yield return new($"entropy@{step}", record.Curves["entropy"].At(step));
+        }
+    }
+
+    /// <summary>x = (mean of its class + N(0, 1)) / sqrt(D), labels uniform over the classes.</summary>
+    static (Tensor x, Tensor y) Sample(Tensor means, int count, Generator g)
+    {
+        long classes = means.shape[0], features = means.shape[1];
+        var y = randint(0, classes, [count], g);
+        using var scope = NewDisposeScope();
+        var x = ((means.index_select(0, y) + randn([count, features], g, float64)) / Math.Sqrt(features)).DetachFromDisposeScope();
+        return (x, y);
+    }
+
+    /// <summary>Z = beta z = beta W x.</summary>
+    static Tensor Logits(Tensor x, Tensor w, double beta) => x.matmul(w.transpose(0, 1)) * beta;
+
+    /// <summary>sqrt(mean over examples of ||z(x)||^2), THEORY.md's ||Z||.</summary>
+    static double RmsNorm(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        return Math.Sqrt(z.pow(2).sum([1]).mean().item());
+    }
+
+    static double Accuracy(Tensor z, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        return z.argmax(1).eq(y).to(float64).mean().item();
+    }
+
+    /// <summary>Mean softmax entropy of the predictions.</summary>
+    static double Entropy(Tensor z)
+    {
+        using var scope = NewDisposeScope();
+        Tensor logp = z.detach().log_softmax(1);
+        return -(logp.exp() * logp).sum([1]).mean().item();
+    }
+
+    sealed class DisposeAll(params Tensor[] tensors) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var t in tensors) t.Dispose();
+        }
+    }
+}

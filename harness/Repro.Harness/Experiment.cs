@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Repro.Harness;
+
+/// <summary>What a cell's run produced: curves, scalar quantities, notes and how it ended.</summary>
+public sealed class CellResult
+{
+    public RunStatus Status { get; set; } = RunStatus.Complete;
+    public long? DivergenceStep { get; set; }
+    public string Device { get; set; } = "cpu";
+    public Dictionary<string, Curve> Curves { get; } = [];
+    public Dictionary<string, double> Scalars { get; } = [];
+    public Dictionary<string, string> Notes { get; } = [];
+
+    public Curve Curve(string name) => Curves.TryGetValue(name, out var c) ? c : Curves[name] = new Curve();
+
+    /// <summary>Ends the run as diverged at <paramref name="step"/> (a NaN or infinite loss): a result, not a crash.</summary>
+    public void Diverged(long step) => (Status, DivergenceStep) = (RunStatus.Diverged, step);
+}
+
+/// <summary>Progress of a running cell, for bars and log lines.</summary>
+public readonly record struct CellProgress(long Step, long TotalSteps, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>What a cell's run gets: its tier, grid point, resolved settings and a progress sink.</summary>
+public sealed record CellContext<TSettings>(Tier Tier, Cell Cell, TSettings Settings, Action<CellProgress> Progress, CancellationToken Cancellation);
+
+/// <summary>The untyped face of an experiment, for runners, the CLI and golden checks.</summary>
+public interface IExperiment
+{
+    /// <summary>Kebab case, `&lt;model&gt;-&lt;dataset&gt;` (`logreg-synthetic`).</summary>
+    string Name { get; }
+    string Description { get; }
+    Grid Grid(Tier tier);
+    /// <summary>The cell's full configuration: experiment, tier, grid point and the tier's settings. Its hash keys the cell.</summary>
+    JsonObject Config(Tier tier, Cell cell);
+    CellResult Run(Tier tier, Cell cell, Action<CellProgress> progress, CancellationToken cancellation);
+    /// <summary>The quantities of a finished record that its golden snapshot pins, with tolerances resolved.</summary>
+    IReadOnlyList<GoldenQuantity> GoldenQuantities(RunRecord record);
+    /// <summary>Whether the tier's cells are pinned by goldens.</summary>
+    bool Pins(Tier tier);
+}
+
+/// <summary>
+/// An experiment: typed settings per tier (plain defaults with comments, serialized into every
+/// cell's configuration), a grid per tier, the run of one cell, and the quantities its goldens pin.
+/// </summary>
+public abstract class Experiment<TSettings> : IExperiment where TSettings : notnull
+{
+    public abstract string Name { get; }
+    public abstract string Description { get; }
+    public abstract Grid Grid(Tier tier);
+    public abstract TSettings Settings(Tier tier);
+    protected abstract CellResult Run(CellContext<TSettings> context);
+    protected abstract IEnumerable<Quantity> Golden(RunRecord record);
+    /// <summary>Tolerance of pinned quantities that do not give their own.</summary>
+    protected virtual Tolerance DefaultTolerance => new(Rtol: 1e-6, Atol: 1e-9);
+
+    /// <summary>Smoke and short cells are pinned; full-tier runs happen on GPU boxes whose results
+    /// are reported, not pinned.</summary>
+    public virtual bool Pins(Tier tier) => tier != Tier.Full;
+
+    static readonly JsonSerializerOptions SettingsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public JsonObject Config(Tier tier, Cell cell) => new()
+    {
+        ["experiment"] = Name,
+        ["tier"] = tier.Name,
+        ["cell"] = cell.ToJson(),
+        ["settings"] = JsonSerializer.SerializeToNode(Settings(tier), SettingsJson),
+    };
+
+    public CellResult Run(Tier tier, Cell cell, Action<CellProgress> progress, CancellationToken cancellation) =>
+        Run(new CellContext<TSettings>(tier, cell, Settings(tier), progress, cancellation));
+
+    public IReadOnlyList<GoldenQuantity> GoldenQuantities(RunRecord record) =>
+        Golden(record).Select(q => new GoldenQuantity(q.Name, q.Value, q.Tolerance ?? DefaultTolerance)).ToList();
+}

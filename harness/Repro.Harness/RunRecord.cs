@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Repro.Harness;
+
+public enum RunStatus { Complete, Diverged, Failed }
+
+/// <summary>A curve logged during a run: values at the steps where they were measured.</summary>
+public sealed class Curve
+{
+    public List<long> Steps { get; init; } = [];
+    public List<double> Values { get; init; } = [];
+
+    public void Add(long step, double value)
+    {
+        Steps.Add(step);
+        Values.Add(value);
+    }
+
+    /// <summary>The value logged at <paramref name="step"/>; an error names the steps there are.</summary>
+    public double At(long step)
+    {
+        int i = Steps.IndexOf(step);
+        return i >= 0 ? Values[i] : throw new KeyNotFoundException(
+            $"no value logged at step {step} (logged: {string.Join(", ", Steps.Take(12))}{(Steps.Count > 12 ? ", ..." : "")})");
+    }
+}
+
+/// <summary>
+/// The source of truth for one cell: its full configuration and hash, seed, environment, times,
+/// curves, scalar quantities and status. Serialized as JSON (schema <see cref="CurrentSchema"/>);
+/// NaN and infinities are written as the strings "NaN", "Infinity", "-Infinity".
+/// </summary>
+public sealed class RunRecord
+{
+    public const int CurrentSchema = 1;
+
+    public int Schema { get; init; } = CurrentSchema;
+    public required string Experiment { get; init; }
+    public required string Tier { get; init; }
+    public required string Cell { get; init; }
+    public required string ConfigHash { get; init; }
+    public required JsonObject Config { get; init; }
+    public required int Seed { get; init; }
+    /// <summary>The <see cref="Harness.CodeFingerprint"/> of the code that ran the cell.</summary>
+    public required string CodeFingerprint { get; init; }
+    public required EnvironmentInfo Environment { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset EndedAt { get; init; }
+    public required RunStatus Status { get; init; }
+    /// <summary>The exception of a failed cell (type, message and stack).</summary>
+    public string? Error { get; init; }
+    /// <summary>The step whose loss was NaN or infinite, for a diverged cell.</summary>
+    public long? DivergenceStep { get; init; }
+    public Dictionary<string, Curve> Curves { get; init; } = [];
+    public Dictionary<string, double> Scalars { get; init; } = [];
+    /// <summary>Textual facts about how a quantity was measured (for example which t_nl criterion).</summary>
+    public Dictionary<string, string> Notes { get; init; } = [];
+
+    /// <summary>Complete and diverged cells are finished results; failed ones are run again.</summary>
+    [JsonIgnore]
+    public bool IsFinished => Status is RunStatus.Complete or RunStatus.Diverged;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        WriteIndented = true,
+        NewLine = "\n",
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
+
+    /// <summary>Parses a record; errors name <paramref name="source"/> and the position or field.</summary>
+    public static RunRecord Parse(string json, string source)
+    {
+        RunRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize<RunRecord>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{source}: not a valid run record at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}", e);
+        }
+        if (record is null) throw new FormatException($"{source}: the run record is null");
+        if (record.Schema != CurrentSchema)
+            throw new FormatException($"{source}: run record schema {record.Schema}, this harness reads schema {CurrentSchema}");
+        return record;
+    }
+}
