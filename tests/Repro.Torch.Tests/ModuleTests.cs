@@ -141,7 +141,7 @@ public class ModuleTests
         Assert.That(b.weight.abs().sum().item(), Is.EqualTo(0));
     }
 
-    [Test]
+    [Test, NonParallelizable]  // the live-tensor count is process-wide: other tests must not run meanwhile
     public void DisposingAModuleFreesItsTensors()
     {
         long before = LiveTensorCount;
