@@ -42,7 +42,7 @@ static class FoundationBench
 
     public static int Run(string[] args)
     {
-        int steps = Option(args, "--steps", 10), rounds = Option(args, "--rounds", 15);
+        int steps = BenchArgs.Option(args, "--steps", 10), rounds = BenchArgs.Option(args, "--rounds", 15);
         string script = Path.Combine(AppContext.BaseDirectory, "python", "foundation_reference.py");
         if (!File.Exists(Python))
         {
@@ -72,13 +72,13 @@ static class FoundationBench
                 var p = stock.Run(model.Name, steps);
                 var q = same.Run(model.Name, steps);
                 cs.AddRange(c); st.AddRange(p); sm.AddRange(q);
-                ratioStock.Add(Median(c) / Median(p));
-                ratioSame.Add(Median(c) / Median(q));
+                ratioStock.Add(BenchArgs.Median(c) / BenchArgs.Median(p));
+                ratioSame.Add(BenchArgs.Median(c) / BenchArgs.Median(q));
             }
             Console.Error.WriteLine($"  {model.Name} done");
-            double r = Median(ratioSame), gflops = model.StepFlops / (Median(cs) / 1000) / 1e9;
+            double r = BenchArgs.Median(ratioSame), gflops = model.StepFlops / (BenchArgs.Median(cs) / 1000) / 1e9;
             ok &= r <= Target;
-            rows.Add($"{model.Label,-30} {Median(cs),8:F2} {Median(st),8:F2} {Median(sm),12:F2} {Median(ratioStock),11:F3} {r,8:F3} {gflops,11:F1} {100 * gflops / peak,7:F0}%  {(r <= Target ? "ok" : "MISSED")}");
+            rows.Add($"{model.Label,-30} {BenchArgs.Median(cs),8:F2} {BenchArgs.Median(st),8:F2} {BenchArgs.Median(sm),12:F2} {BenchArgs.Median(ratioStock),11:F3} {r,8:F3} {gflops,11:F1} {100 * gflops / peak,7:F0}%  {(r <= Target ? "ok" : "MISSED")}");
         }
 
         peak = Math.Max(peak, MatmulPeakGflops());  // once cold, once warm: the peak is the better
@@ -92,19 +92,7 @@ static class FoundationBench
         return ok ? 0 : 1;
     }
 
-    static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        if (i < 0) return fallback;
-        if (i + 1 < args.Length && int.TryParse(args[i + 1], out int v) && v > 0) return v;
-        throw new ArgumentException($"{name} needs a positive integer");
-    }
 
-    static double Median(List<double> xs)
-    {
-        var s = xs.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
 
     static double MatmulPeakGflops()
     {

@@ -9,6 +9,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 return args[0] switch
 {
     "foundation" => FoundationBench.Run(args[1..]),
+    "pipeline" => PipelineBench.Run(args[1..]),
     _ => Fail($"unknown benchmark '{args[0]}' (known: foundation)"),
 };
 

@@ -1,0 +1,46 @@
+namespace Repro.Data;
+
+/// <summary>
+/// Images held in memory as bytes, N x C x H x W (channel-planar, row-major, as CIFAR-10 stores
+/// them), with one label per image in [0, Classes).
+/// </summary>
+public sealed class ImageSet
+{
+    public byte[] Pixels { get; }
+    public int[] Labels { get; }
+    public int Channels { get; }
+    public int Height { get; }
+    public int Width { get; }
+    public int Classes { get; }
+    /// <summary>Where the images came from (a file, folder or generator), for messages.</summary>
+    public string Source { get; }
+
+    public int Count => Labels.Length;
+    public int ImageSize => Channels * Height * Width;
+
+    public ImageSet(byte[] pixels, int[] labels, int channels, int height, int width, int classes, string source)
+    {
+        if (pixels.Length != (long)labels.Length * channels * height * width)
+            throw new ArgumentException($"{source}: {pixels.Length} pixel bytes for {labels.Length} images of {channels}x{height}x{width}");
+        int bad = Array.FindIndex(labels, l => l < 0 || l >= classes);
+        if (bad >= 0) throw new ArgumentException($"{source}: image {bad} has label {labels[bad]}, outside [0, {classes})");
+        (Pixels, Labels, Channels, Height, Width, Classes, Source) = (pixels, labels, channels, height, width, classes, source);
+    }
+
+    public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * ImageSize, ImageSize);
+
+    /// <summary>How many images carry each label.</summary>
+    public int[] ClassCounts()
+    {
+        var counts = new int[Classes];
+        foreach (int l in Labels) counts[l]++;
+        return counts;
+    }
+
+    /// <summary>The first <paramref name="count"/> images (a subset for short runs).</summary>
+    public ImageSet Take(int count)
+    {
+        count = Math.Min(count, Count);
+        return new ImageSet(Pixels[..(count * ImageSize)], Labels[..count], Channels, Height, Width, Classes, $"{Source} (first {count})");
+    }
+}
