@@ -1,0 +1,95 @@
+using Repro.Models;
+using Repro.Torch;
+using static Repro.Torch.torch;
+
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+
+namespace Repro.Dynamics.Tests;
+
+public class InputTests
+{
+    [TestCase(0.0)]
+    [TestCase(-0.5)]
+    [TestCase(double.NaN)]
+    public void BadBetaIsRejectedNamingIt(double beta)
+    {
+        using var z = zeros([2, 3]);
+        using var y = zeros([2], ScalarType.Int64);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => BetaCrossEntropy.Loss(z, y, beta));
+        Assert.That(e!.ParamName, Is.EqualTo("beta"));
+        Assert.That(e.Message, Does.Contain("inverse temperature").And.Contain("> 0"));
+    }
+
+    [Test]
+    public void NaNLearningRateAndZeroLogitScaleAreRejected()
+    {
+        Assert.That(() => Inputs.LearningRate(double.NaN, "etaTilde"),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("etaTilde").And.Message.Contains("NaN"));
+        Assert.That(() => Inputs.LogitScale(0),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("||Z0||"));
+    }
+}
+
+public class LossAndScaleTests
+{
+    [Test]
+    public void LossIsCrossEntropyOfBetaTimesLogits()
+    {
+        using var z = tensor(new[] { 1.0, 2.0, 0.5, -1.0 }, [2, 2]);
+        using var y = tensor(new long[] { 1, 0 }, [2]);
+        double beta = 0.7;
+        // -(1/2) [ln softmax(0.7, 1.4)_1 + ln softmax(0.35, -0.7)_0], by hand.
+        double expected = -0.5 * (1.4 - Math.Log(Math.Exp(0.7) + Math.Exp(1.4)) + 0.35 - Math.Log(Math.Exp(0.35) + Math.Exp(-0.7)));
+        using var loss = BetaCrossEntropy.Loss(z, y, beta);
+        Assert.That(loss.item(), Is.EqualTo(expected).Within(1e-14));
+    }
+
+    [Test]
+    public void RescalingTheLogitLayerHitsTheTargetNorm()
+    {
+        using var g = new Generator(3);
+        using var model = new Mlp([8, 16, 5], "tanh", g, ScalarType.Float64);
+        using var x = randn([32, 8], g, ScalarType.Float64);
+        foreach (double beta in new[] { 0.01, 1, 30 })
+        {
+            double reached = LogitScale.Rescale(model.LogitLayer, () => model.forward(x), beta, target: 2.5);
+            Assert.That(reached, Is.EqualTo(2.5).Within(1e-12), $"beta={beta}");
+            using var scope = NewDisposeScope();
+            Assert.That(LogitNorm.Rms(model.forward(x) * beta), Is.EqualTo(2.5).Within(1e-12));
+        }
+        Assert.That(() => LogitScale.Rescale(model.LogitLayer, () => model.forward(x), 1, 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void RmsNormIsRootMeanOfPerExampleSquaredNorms()
+    {
+        using var z = tensor(new[] { 3.0, 4.0, 0.0, 0.0 }, [2, 2]);
+        Assert.That(LogitNorm.Rms(z), Is.EqualTo(Math.Sqrt(25.0 / 2)).Within(1e-15));
+    }
+}
+
+public class ProbeTests
+{
+    [Test]
+    public void CrossingIsInterpolatedBetweenLoggedSteps()
+    {
+        Assert.That(Probes.Crossing([0, 10, 20], [0.0, 0.4, 0.9], 0.5), Is.EqualTo(12).Within(1e-12));
+        Assert.That(Probes.Crossing([0, 10], [0.6, 0.9], 0.5), Is.EqualTo(0));
+        Assert.That(Probes.Crossing([0, 10], [0.1, 0.2], 0.5), Is.NaN);
+    }
+
+    [Test]
+    public void LogLogSlopeRecoversAPowerLaw()
+    {
+        double[] x = [0.1, 0.3, 1, 3, 10];
+        Assert.That(Probes.LogLogSlope(x, x.Select(v => 7 / v).ToArray()), Is.EqualTo(-1).Within(1e-12));
+        Assert.That(Probes.LogLogSlope(x, x.Select(v => 2 * v * v).ToArray()), Is.EqualTo(2).Within(1e-12));
+    }
+
+    [Test]
+    public void EntropyOfUniformPredictionsIsLogK()
+    {
+        using var z = zeros([3, 10], ScalarType.Float64);
+        Assert.That(Probes.Entropy(z), Is.EqualTo(Math.Log(10)).Within(1e-14));
+    }
+}
