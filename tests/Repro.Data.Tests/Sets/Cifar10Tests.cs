@@ -85,3 +85,28 @@ public class Cifar10Tests
             Throws.InstanceOf<DataFormatException>().With.Message.Contains("data_batch_4.bin").And.Message.Contains("not found"));
     }
 }
+
+[NonParallelizable]  // sets REPRO_DATA
+public class DataFolderTests
+{
+    [Test]
+    public void AMissingDataFolderSaysWhatIsExpectedWhere()
+    {
+        string? saved = Environment.GetEnvironmentVariable(DataFolder.Variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(DataFolder.Variable, null);
+            Assert.That(() => DataFolder.Resolve(null, "CIFAR-10", "cifar-10-batches-bin/*.bin"),
+                Throws.InstanceOf<DataFormatException>().With.Message.Contains("REPRO_DATA").And.Message.Contains("cifar-10-batches-bin"));
+            Environment.SetEnvironmentVariable(DataFolder.Variable, "/nonexistent/repro-data");
+            Assert.That(() => DataFolder.Resolve(null, "IMDB", "aclImdb/"),
+                Throws.InstanceOf<DataFormatException>().With.Message.StartsWith("/nonexistent/repro-data: the data folder does not exist"));
+            using var dir = new TempFolder();
+            Assert.That(DataFolder.Resolve(dir.Path, "IMDB", "aclImdb/"), Is.EqualTo(dir.Path), "--data wins over REPRO_DATA");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(DataFolder.Variable, saved);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Repro.Models;
+using Repro.Torch;
+using static Repro.Torch.torch;
+
+namespace Repro.Dynamics.Tests;
+
+public class LinearizedModelTests
+{
+    static Mlp Net(ulong seed, int[] widths) => new(widths, "tanh", new Generator(seed), ScalarType.Float64);
+
+    static Tensor[] RandomDirection(Mlp net, ulong seed)
+    {
+        using var g = new Generator(seed);
+        return net.parameters().Select(p => randn(p.shape, g, ScalarType.Float64)).ToArray();
+    }
+
+    [Test]
+    public void JvpMatchesCentralDifferencesAndVjpIsItsTranspose()
+    {
+        int[] widths = [6, 12, 12, 4];
+        using var net = Net(1, widths);
+        using var frozen = Net(1, widths);
+        using var g = new Generator(9);
+        using var x = randn([10, 6], g, ScalarType.Float64);
+        using var lin = new LinearizedModel(frozen, x);
+        var v = RandomDirection(net, 5);
+        using var jv = lin.Jvp(v);
+
+        const double eps = 1e-5;
+        Tensor Shifted(double sign)
+        {
+            using (no_grad()) foreach (var (p, d) in net.parameters().Zip(v)) p.add_(d, sign * eps);
+            using var _ = no_grad();
+            var z = net.forward(x);
+            using (no_grad()) foreach (var (p, d) in net.parameters().Zip(v)) p.add_(d, -sign * eps);
+            return z;
+        }
+        using var plus = Shifted(+1);
+        using var minus = Shifted(-1);
+        using var fd = (plus - minus) / (2 * eps);
+        Assert.That((fd - jv).norm().item() / jv.norm().item(), Is.LessThan(1e-8));
+
+        using var w = randn(jv.shape, g, ScalarType.Float64);
+        var jtw = lin.Vjp(w);
+        double left = (w * jv).sum().item(), right = jtw.Zip(v, (a, b) => (a * b).sum().item()).Sum();
+        Assert.That(right, Is.EqualTo(left).Within(1e-12 * Math.Abs(left)));
+        foreach (var t in v.Concat(jtw)) t.Dispose();
+    }
+
+    [Test]
+    public void AModelLinearInItsParametersIsItsOwnLinearization()
+    {
+        int[] widths = [6, 4];  // one Linear layer: z = W x + b
+        using var net = Net(2, widths);
+        using var frozen = Net(2, widths);
+        using var g = new Generator(3);
+        using var x = randn([16, 6], g, ScalarType.Float64);
+        using var y = randint(0, 4, [16], g);
+        using var lin = new LinearizedModel(frozen, x);
+        const double beta = 2, eta = 0.1;
+        for (int step = 0; step < 20; step++)
+        {
+            double linLoss = lin.Step(z => BetaCrossEntropy.Loss(z, y, beta), eta);
+            using var scope = NewDisposeScope();
+            Tensor loss = BetaCrossEntropy.Loss(net.forward(x), y, beta);
+            Assert.That(linLoss, Is.EqualTo(loss.item()).Within(1e-13 * loss.item()), $"step {step}");
+            var grads = autograd.grad([loss], net.parameters());
+            using (no_grad()) foreach (var (p, gr) in net.parameters().Zip(grads)) p.add_(gr!, -eta);
+        }
+    }
+
+    /// <summary>THEORY.md T3(a) in miniature: one theta0 for every beta plus a per-example offset
+    /// c = Z0 / beta - f(theta0), so that Z0 is the same for every beta; with eta = eta~ / beta^2
+    /// the linearized loss curves coincide across beta.</summary>
+    [Test]
+    public void LinearizedLossCurvesCoincideAcrossBetaWithTheOffsetConstruction()
+    {
+        int[] widths = [8, 32, 32, 5];
+        using var g = new Generator(4);
+        using var x = randn([32, 8], g, ScalarType.Float64);
+        using var y = randint(0, 5, [32], g);
+        const double etaTilde = 0.05;
+        List<double> Curve(double beta)
+        {
+            using var frozen = Net(7, widths);
+            using var lin = new LinearizedModel(frozen, x);
+            using var f0 = lin.Logits();
+            using var z0 = f0 * (1.0 / LogitNorm.Rms(f0));          // target Z0: the same for every beta
+            using var offset = z0 / beta - f0;                       // c(x)
+            var losses = new List<double>();
+            for (int step = 0; step < 50; step++)
+                losses.Add(lin.Step(z => BetaCrossEntropy.Loss(z + offset, y, beta), etaTilde / (beta * beta)));
+            return losses;
+        }
+        var reference = Curve(10);
+        Assert.That(reference[^1], Is.LessThan(0.95 * reference[0]), "the linearized model learns");
+        foreach (double beta in new[] { 0.1, 1.0, 3.0 })
+        {
+            var curve = Curve(beta);
+            double worst = curve.Zip(reference, (a, b) => Math.Abs(a - b) / b).Max();
+            Assert.That(worst, Is.LessThan(1e-12), $"beta={beta} against beta=10");
+        }
+    }
+}
