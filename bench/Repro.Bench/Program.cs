@@ -3,14 +3,15 @@ using Repro.Bench;
 // Benchmarks of the harness. Usage: repro-bench foundation [--steps N] [--rounds R]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: Repro.Bench foundation [--steps N] [--rounds R]");
+    Console.WriteLine("usage: Repro.Bench foundation [--steps N] [--rounds R] | pipeline [--steps N] | jpeg [--rounds R]");
     return args.Length == 0 ? 2 : 0;
 }
 return args[0] switch
 {
     "foundation" => FoundationBench.Run(args[1..]),
     "pipeline" => PipelineBench.Run(args[1..]),
-    _ => Fail($"unknown benchmark '{args[0]}' (known: foundation)"),
+    "jpeg" => JpegBench.Run(args[1..]),
+    _ => Fail($"unknown benchmark '{args[0]}' (known: foundation, pipeline, jpeg)"),
 };
 
 static int Fail(string message)

@@ -1,0 +1,161 @@
+using System.Runtime.ExceptionServices;
+using static Repro.Torch.torch;
+
+namespace Repro.Data;
+
+/// <summary>
+/// An ImageNet-style split (DATA.md): `&lt;root&gt;/&lt;split&gt;/&lt;class&gt;/*.JPEG`, one folder per
+/// class. Classes are the folder names in ordinal order and a class's label is its position, as
+/// torchvision's ImageFolder numbers them (so wnids sort to the standard 0-999). Files are listed
+/// class by class, in ordinal name order. The extension may be .JPEG, .jpg or .jpeg in any case;
+/// anything else in the layout (a stray file, a nested folder, an empty class) is an error that
+/// names it, never skipped. Images are decoded on demand, on several threads.
+/// </summary>
+public sealed class ImageFolder
+{
+    /// <summary>&lt;root&gt;/&lt;split&gt;, the folder holding the class folders.</summary>
+    public string Folder { get; }
+    public IReadOnlyList<string> Classes { get; }
+    /// <summary>Full paths, class by class.</summary>
+    public IReadOnlyList<string> Files { get; }
+    /// <summary>The class index of each file.</summary>
+    public IReadOnlyList<int> Labels { get; }
+    public int Count => Files.Count;
+
+    public ImageFolder(string root, string split)
+    {
+        Folder = Path.Combine(root, split);
+        string layout = $"{Path.Combine(root, split, "<class>", "*.JPEG")} (one folder of JPEGs per class, e.g. {split}/n01440764/n01440764_10026.JPEG)";
+        if (!Directory.Exists(Folder))
+            throw new DataFormatException(Folder, $"not found: an ImageNet-style split is read from {layout}, under the data folder (REPRO_DATA or --data)");
+
+        var entries = new DirectoryInfo(Folder).GetFileSystemInfos();
+        var classFolders = entries.OfType<DirectoryInfo>().Select(d => d.Name).Order(StringComparer.Ordinal).ToArray();
+        if (entries.FirstOrDefault(e => e is not DirectoryInfo) is { } stray)
+            throw new DataFormatException(stray.FullName, IsJpegName(stray.Name)
+                ? $"an image directly in {split}/: expected class folders, {layout} (ImageNet's validation images must first be sorted into class folders)"
+                : $"unexpected file: {split}/ must hold only class folders, {layout}");
+        if (classFolders.Length == 0) throw new DataFormatException(Folder, $"no class folders: expected {layout}");
+
+        var files = new List<string>();
+        var labels = new List<int>();
+        for (int label = 0; label < classFolders.Length; label++)
+        {
+            var images = ListClass(Path.Combine(Folder, classFolders[label]));
+            files.AddRange(images);
+            labels.AddRange(Enumerable.Repeat(label, images.Length));
+        }
+        (Classes, Files, Labels) = (classFolders, files, labels);
+    }
+
+    static bool IsJpegName(string name) =>
+        Path.GetExtension(name).ToLowerInvariant() is ".jpeg" or ".jpg";
+
+    static string[] ListClass(string folder)
+    {
+        var entries = new DirectoryInfo(folder).GetFileSystemInfos();
+        foreach (var entry in entries)
+        {
+            if (entry is DirectoryInfo)
+                throw new DataFormatException(entry.FullName, IsJpegName(entry.Name)
+                    ? "a folder named like an image: class folders hold JPEG files only"
+                    : "a nested folder: class folders hold JPEG files only, one level deep");
+            if (!IsJpegName(entry.Name))
+                throw new DataFormatException(entry.FullName, "not a JPEG by its name (.JPEG, .jpg or .jpeg): class folders hold JPEG files only");
+        }
+        if (entries.Length == 0) throw new DataFormatException(folder, "empty class folder: no .JPEG images (every class needs at least one)");
+        return entries.Select(e => e.FullName).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// Decodes the files at <paramref name="indices"/> on <paramref name="threads"/> threads and
+    /// applies <paramref name="transform"/> (given the image and its position in
+    /// <paramref name="indices"/>, to find its share of pre-drawn random numbers). The result
+    /// depends on neither the thread count nor the schedule. If several files fail, the error of
+    /// the first in <paramref name="indices"/> is thrown, naming the file.
+    /// </summary>
+    public RgbImage[] Decode(IReadOnlyList<int> indices, Func<RgbImage, int, RgbImage> transform, int threads)
+    {
+        if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be >= 1");
+        var images = new RgbImage[indices.Count];
+        var errors = new Exception?[indices.Count];
+        Parallel.For(0, indices.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+        {
+            string file = Files[indices[i]];
+            RgbImage decoded, image;
+            try
+            {
+                decoded = Jpeg.Decode(Jpeg.ReadFile(file, ref fileBuffer), file, ref pixelBuffer);
+            }
+            catch (DataFormatException e)
+            {
+                errors[i] = e;
+                return;
+            }
+            try
+            {
+                image = transform(decoded, i);
+            }
+            catch (Exception e)
+            {
+                errors[i] = new DataFormatException(file, $"transform failed: {e.Message}", e);
+                return;
+            }
+            images[i] = image.Pixels.Array == pixelBuffer ? new RgbImage(image.Pixels.ToArray(), image.Height, image.Width) : image;
+            if (pixelBuffer!.Length > KeptBufferBytes) pixelBuffer = null;
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } first) ExceptionDispatchInfo.Throw(first);
+        return images;
+    }
+
+    // Each decoding thread reuses its buffers for the file and the full-size image, which the
+    // transform only reads: fresh multi-megabyte arrays per image cost 10-25% of the decoding.
+    // A rare huge image's buffer is not kept, so that idle pool threads do not each hold one.
+    [ThreadStatic] static byte[]? fileBuffer, pixelBuffer;
+    const int KeptBufferBytes = 24 << 20;  // 8 megapixels of RGB
+
+    /// <summary>The transformed images as bytes, C x H x W (every transformed image must have one size).</summary>
+    public ImageSet LoadImages(IReadOnlyList<int> indices, Func<RgbImage, int, RgbImage> transform, int threads)
+    {
+        var images = Decode(indices, transform, threads);
+        var (height, width) = CommonSize(images, indices);
+        int size = 3 * height * width;
+        var pixels = new byte[(long)images.Length * size];
+        Parallel.For(0, images.Length, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            i => ImageTransforms.ToPlanar(images[i], pixels.AsSpan(i * size, size)));
+        return new ImageSet(pixels, indices.Select(i => Labels[i]).ToArray(), 3, height, width, Classes.Count, $"{Folder} ({images.Length} images)");
+    }
+
+    /// <summary>The transformed images as a normalized float32 batch [N, 3, H, W] with int64 labels [N].</summary>
+    public Batch LoadBatch(IReadOnlyList<int> indices, Func<RgbImage, int, RgbImage> transform, Normalization normalization, int threads)
+    {
+        var images = Decode(indices, transform, threads);
+        var (height, width) = CommonSize(images, indices);
+        int size = 3 * height * width;
+        var floats = GC.AllocateUninitializedArray<float>(images.Length * size);
+        Parallel.For(0, images.Length, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            i => ImageTransforms.Normalize(images[i], floats.AsSpan(i * size, size), normalization));
+        var labels = indices.Select(i => (long)Labels[i]).ToArray();
+        var x = tensor(floats, [images.Length, 3, height, width]);
+        try
+        {
+            return new Batch(x, tensor(labels, [labels.Length]));
+        }
+        catch
+        {
+            x.Dispose();
+            throw;
+        }
+    }
+
+    (int height, int width) CommonSize(RgbImage[] images, IReadOnlyList<int> indices)
+    {
+        if (images.Length == 0) throw new ArgumentException("no images to load");
+        for (int i = 1; i < images.Length; i++)
+            if (images[i].Height != images[0].Height || images[i].Width != images[0].Width)
+                throw new ArgumentException(
+                    $"the transform made {Files[indices[i]]} {images[i].Height} x {images[i].Width} but {Files[indices[0]]} " +
+                    $"{images[0].Height} x {images[0].Width}: a batch needs a transform to one size (e.g. ImageTransforms.Evaluation)");
+        return (images[0].Height, images[0].Width);
+    }
+}
