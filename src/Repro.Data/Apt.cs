@@ -18,6 +18,8 @@ public static class Apt
     public static void EnsureInstalled(string package, string why, Action<string> log)
     {
         if (IsInstalled(package)) return;
+        using var turn = Lock();
+        if (IsInstalled(package)) return;
         string command = $"apt-get update && apt-get install -y --no-install-recommends {package}";
         if (!CanInstall)
             throw new InvalidOperationException($"{why} needs the Debian package {package}. Install it with:\n  sudo {command}");
@@ -32,6 +34,8 @@ public static class Apt
     {
         string destination = Path.Combine(cache, package);
         string marker = Path.Combine(destination, ".complete");
+        if (File.Exists(marker)) return destination;
+        using var turn = Lock();
         if (File.Exists(marker)) return destination;
         string commands = $"mkdir -p {cache} && cd {cache} && apt-get download {package} && dpkg -x {package}_*.deb {destination} && touch {marker}";
         if (!CanInstall)
@@ -56,6 +60,24 @@ public static class Apt
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>One apt-get (or extraction) at a time, across threads and processes: tests run in
+    /// parallel and builds install packages too (src/Repro.Torch/native/ensure-packages.sh takes the
+    /// same flock); dpkg fails at once when another apt-get holds its lock.</summary>
+    static FileStream Lock()
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream("/tmp/repro-ensure-packages.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when (e.HResult is 11 or unchecked((int)0x80070020))
+            {
+                Thread.Sleep(250);
+            }
         }
     }
 

@@ -4,11 +4,16 @@
 # Usage: ensure-packages.sh <why> <package>...
 set -euo pipefail
 why=$1; shift
-missing=()
-for p in "$@"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ "$status" == "install ok installed" ]] || missing+=("$p")
-done
+packages=("$@")
+
+find_missing() {
+  missing=()
+  for p in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || missing+=("$p")
+  done
+}
+find_missing
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 command="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
@@ -17,6 +22,14 @@ if [[ $(id -u) -ne 0 || ! -f /etc/debian_version ]] || ! command -v apt-get >/de
   echo "  sudo $command" >&2
   exit 1
 fi
+
+# MSBuild builds projects in parallel, and each may need packages: one apt-get at a time (dpkg
+# holds a lock and a second apt-get fails at once), and look again once it is our turn.
+exec 9>/tmp/repro-ensure-packages.lock
+flock 9
+find_missing
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+command="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
 
 echo "repro: installing ${missing[*]} with apt-get (needed by $why; one-time, may take a minute)..." >&2
 export DEBIAN_FRONTEND=noninteractive
