@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Repro.Harness;
 
 namespace Repro.Experiments.Tests;
@@ -65,6 +66,35 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
     /// <summary>Every cell of the tier's grid, running those without a finished record.</summary>
     protected static IReadOnlyList<RunRecord> EnsureGrid(Tier tier) =>
         Experiment.Grid(tier).Cells().Select(c => Ensure(tier, c)).ToList();
+
+    /// <summary>
+    /// Pins quantities measured across the tier's grid (slopes, timescales) in
+    /// golden/&lt;experiment&gt;/&lt;tier&gt;/summary.verified.json. Its configuration is the list of
+    /// the cells' configuration hashes, so any change to a cell shows as a changed summary.
+    /// </summary>
+    protected static void CheckSummary(Tier tier, IReadOnlyList<RunRecord> records, IEnumerable<Quantity> quantities)
+    {
+        var cells = new JsonObject();
+        foreach (var r in records) cells[r.Cell] = r.ConfigHash;
+        var config = new JsonObject { ["experiment"] = Experiment.Name, ["tier"] = tier.Name, ["cells"] = cells };
+        var summary = new RunRecord
+        {
+            Experiment = Experiment.Name,
+            Tier = tier.Name,
+            Cell = "summary",
+            ConfigHash = CanonicalJson.Hash(config),
+            Config = config,
+            Seed = 0,
+            CodeFingerprint = records[0].CodeFingerprint,
+            Environment = records[0].Environment,
+            StartedAt = records.Min(r => r.StartedAt),
+            EndedAt = records.Max(r => r.EndedAt),
+            Status = RunStatus.Complete,
+        };
+        var outcome = new GoldenStore(ReproPaths.Golden).Check(summary, Experiment.Resolve(quantities), GoldenStore.AcceptRequested);
+        TestContext.Out.WriteLine(outcome.Message);
+        if (!outcome.Passed) Assert.Fail(outcome.Message);
+    }
 
     void RunCell(Tier tier, string cellId)
     {

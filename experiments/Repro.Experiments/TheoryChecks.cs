@@ -21,20 +21,31 @@ public sealed record TheorySettings(
     int[] Hidden,          // hidden widths
     int Classes,           // K
     string Activation,     // tanh or relu
-    double[] FirstStepC);  // T2: eta = c / max(1, beta^2)
+    double[] FirstStepC,   // T2: eta = c / max(1, beta^2)
+    double T3EtaTilde,     // T3: the eta~ of the collapse runs (fixed network plus offset, ||Z0|| = 1)
+    int T3Steps,           // T3: steps of the real and the linearized run
+    double[] T3Range,      // T3: the betas [min, max] that run the collapse
+    double[] T3RhoEtaTilde,// T3(c): eta~ values whose rho at s = eta~ t = 1 must agree, for beta >= 3
+    double[] T4Z0,         // T4 (beta = 1): ||Z0|| values at eta~ = T4EtaTildeAtZ0
+    double T4EtaTildeAtZ0,
+    double[] T4EtaTilde,   // T4: eta~ values at ||Z0|| = 1
+    int T4MaxSteps);
 
 public sealed class TheoryChecks : Experiment<TheorySettings>
 {
     public override string Name => "theory-checks";
-    public override string Description => "THEORY.md T1-T2 on the reference MLP (float64, full batch)";
+    public override string Description => "THEORY.md T1-T4 on the reference MLP (float64, full batch)";
+    public override bool HasSummary => true;
 
     public override TheorySettings Settings(Tier tier) => new(
         Examples: 256, Features: 32, Hidden: [256, 256], Classes: 10, Activation: "tanh",
-        FirstStepC: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]);
+        FirstStepC: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
+        T3EtaTilde: 0.05, T3Steps: 400, T3Range: [0.1, 30], T3RhoEtaTilde: [0.1, 0.3, 1],
+        T4Z0: [0.3, 1, 3, 10], T4EtaTildeAtZ0: 0.05, T4EtaTilde: [0.01, 0.03, 0.1], T4MaxSteps: 5000);
 
     public override Grid Grid(Tier tier) => new()
     {
-        Betas = [1e-3, 1e-1, 1, 10, 100],
+        Betas = [1e-3, 0.1, 0.3, 1, 3, 10, 30, 100],
         // The learning rates of T2 are swept inside each cell; eta~ = 0.05 is the reference
         // rate of the training checks (T3).
         LearningRates = LearningRates.EtaTilde(0.05),
@@ -89,6 +100,37 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
         {
             theta0.ForEach(t => t.Dispose());
         }
+
+        ulong netSeed = (ulong)cell.Seed + 1000;
+        if (beta >= s.T3Range[0] && beta <= s.T3Range[1])
+        {
+            // T3: the network and its linearization, fixed network plus offset, ||Z0|| = 1.
+            var run = OffsetRun.Train(s, x, y, netSeed, beta, s.T3EtaTilde, z0Norm: 1, s.T3Steps, linearized: true, stopAtLearn: false);
+            for (int t = 0; t < run.Loss.Count; t++)
+            {
+                result.Curve("t3_loss").Add(t, run.Loss[t]);
+                result.Curve("t3_lin_loss").Add(t, run.LinLoss[t]);
+                result.Curve("t3_rho").Add(t, run.Rho[t]);
+            }
+            result.Scalars["t3_rho@s=1"] = run.Rho[(int)Math.Round(1 / s.T3EtaTilde)];
+            if (beta >= 3)
+                foreach (double etaTilde in s.T3RhoEtaTilde)
+                {
+                    int t1 = (int)Math.Round(1 / etaTilde);
+                    var shortRun = OffsetRun.Train(s, x, y, netSeed, beta, etaTilde, z0Norm: 1, t1, linearized: true, stopAtLearn: false);
+                    result.Scalars[$"t3_rho@s=1,etat={Axis.FormatNumber(etaTilde)}"] = shortRun.Rho[t1];
+                }
+        }
+        if (beta == 1)
+        {
+            // T4: when learning starts, t_learn (r = ||Z - Z0|| / ||Z0|| reaches 0.5), against ||Z0|| and eta~.
+            foreach (double z0 in s.T4Z0)
+                result.Scalars[$"t4_t_learn@z0={Axis.FormatNumber(z0)}"] =
+                    OffsetRun.Train(s, x, y, netSeed, beta, s.T4EtaTildeAtZ0, z0, s.T4MaxSteps, linearized: false, stopAtLearn: true).TLearn;
+            foreach (double etaTilde in s.T4EtaTilde)
+                result.Scalars[$"t4_t_learn@etat={Axis.FormatNumber(etaTilde)}"] =
+                    OffsetRun.Train(s, x, y, netSeed, beta, etaTilde, 1, s.T4MaxSteps, linearized: false, stopAtLearn: true).TLearn;
+        }
         return result;
     }
 
@@ -135,6 +177,14 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
         for (int i = 0; i < points.Count; i++)
             yield return new(points[i].Key, points[i].Value, new Tolerance(Rtol: 1e-4, Atol: Math.Max(1e-10, 10 * bounds[i])));
         yield return new("t2_measurable_points", record.Scalars["t2_measurable_points"], new Tolerance(0, 0));
+        foreach (var (name, value) in record.Scalars.Where(kv => kv.Key.StartsWith("t3_", StringComparison.Ordinal) || kv.Key.StartsWith("t4_", StringComparison.Ordinal)))
+            yield return new(name, value, new Tolerance(Rtol: 1e-6, Atol: 1e-12));
+        if (record.Curves.TryGetValue("t3_loss", out var loss))
+            foreach (int t in new[] { 50, 100, 200, loss.Steps.Count - 1 })
+            {
+                yield return new($"t3_loss@{t}", loss.At(t));
+                yield return new($"t3_lin_loss@{t}", record.Curves["t3_lin_loss"].At(t));
+            }
         yield return new("t2_ratio_spread", record.Scalars["t2_ratio_spread"], new Tolerance(Rtol: 1e-2, Atol: 1e-5));
     }
 }

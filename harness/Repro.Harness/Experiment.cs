@@ -39,6 +39,11 @@ public interface IExperiment
     IReadOnlyList<GoldenQuantity> GoldenQuantities(RunRecord record);
     /// <summary>Whether the tier's cells are pinned by goldens.</summary>
     bool Pins(Tier tier);
+    /// <summary>Whether the experiment pins quantities measured across its grid (slopes, ...) in
+    /// a `summary` golden beside the cells' (golden/&lt;experiment&gt;/&lt;tier&gt;/summary.verified.json).</summary>
+    bool HasSummary { get; }
+    /// <summary>Quantities with the experiment's default tolerance where they give none.</summary>
+    IReadOnlyList<GoldenQuantity> Resolve(IEnumerable<Quantity> quantities);
 }
 
 /// <summary>
@@ -60,6 +65,12 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     /// are reported, not pinned.</summary>
     public virtual bool Pins(Tier tier) => tier != Tier.Full;
 
+    public virtual bool HasSummary => false;
+
+    /// <summary>Resolves the tolerances of quantities measured across the grid.</summary>
+    public IReadOnlyList<GoldenQuantity> Resolve(IEnumerable<Quantity> quantities) =>
+        quantities.Select(q => new GoldenQuantity(q.Name, q.Value, q.Tolerance ?? DefaultTolerance)).ToList();
+
     static readonly JsonSerializerOptions SettingsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public JsonObject Config(Tier tier, Cell cell) => new()
@@ -73,6 +84,5 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     public CellResult Run(Tier tier, Cell cell, Action<CellProgress> progress, CancellationToken cancellation) =>
         Run(new CellContext<TSettings>(tier, cell, Settings(tier), progress, cancellation));
 
-    public IReadOnlyList<GoldenQuantity> GoldenQuantities(RunRecord record) =>
-        Golden(record).Select(q => new GoldenQuantity(q.Name, q.Value, q.Tolerance ?? DefaultTolerance)).ToList();
+    public IReadOnlyList<GoldenQuantity> GoldenQuantities(RunRecord record) => Resolve(Golden(record));
 }

@@ -30,9 +30,9 @@ public static class GoldenCommand
         var missing = new List<string>();
         foreach (var experiment in experiments)
             foreach (var tier in Tier.All.Where(experiment.Pins))
-                foreach (var cell in experiment.Grid(tier).Cells())
+                foreach (string cell in experiment.Grid(tier).Cells().Select(c => c.Id).Concat(experiment.HasSummary ? ["summary"] : []))
                 {
-                    string path = store.VerifiedPath(experiment.Name, tier, cell.Id);
+                    string path = store.VerifiedPath(experiment.Name, tier, cell);
                     produced.Add(path);
                     if (!File.Exists(path)) missing.Add(Path.GetRelativePath(store.Root, path));
                 }

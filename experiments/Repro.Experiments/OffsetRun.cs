@@ -1,0 +1,75 @@
+using Repro.Dynamics;
+using Repro.Models;
+using Repro.Torch;
+using static Repro.Torch.torch;
+
+namespace Repro.Experiments;
+
+/// <summary>
+/// Full-batch gradient descent in THEORY.md's "fixed network plus offset" setting: one network
+/// theta0 (the same seed) for every beta, and a fixed per-example offset c(x) = Z0(x) / beta -
+/// f(x; theta0) added to its logits, so that Z0 = beta (f + c) is the same for every beta (here
+/// Z0 is f(theta0) rescaled to the requested ||Z0||). The tangent kernel is then identical across
+/// beta, the premise of the collapse: at eta = eta~ / beta^2 the linearized runs coincide.
+/// Records the loss, the linearized model's loss and rho = ||Z_t - Z_t^lin|| / ||Z_t - Z_0||.
+/// </summary>
+sealed class OffsetRun
+{
+    public List<double> Loss { get; } = [];
+    public List<double> LinLoss { get; } = [];
+    public List<double> Rho { get; } = [];
+    /// <summary>The step where r = ||Z - Z0|| / ||Z0|| reached 0.5 (interpolated); NaN if it did not.</summary>
+    public double TLearn { get; private set; } = double.NaN;
+
+    public static OffsetRun Train(TheorySettings s, Tensor x, Tensor y, ulong netSeed, double beta, double etaTilde,
+        double z0Norm, int steps, bool linearized, bool stopAtLearn)
+    {
+        int[] widths = [s.Features, .. s.Hidden, s.Classes];
+        var run = new OffsetRun();
+        double eta = etaTilde / (beta * beta);
+        using var net = new Mlp(widths, s.Activation, new Generator(netSeed), ScalarType.Float64);
+        using var frozen = linearized ? new Mlp(widths, s.Activation, new Generator(netSeed), ScalarType.Float64) : null;
+        using var lin = frozen is null ? null : new LinearizedModel(frozen, x);
+        Tensor f0, z0, offset;
+        using (no_grad())
+        {
+            f0 = net.forward(x).DetachFromDisposeScope();
+            z0 = (f0 * (z0Norm / LogitNorm.Rms(f0))).DetachFromDisposeScope();
+            offset = (z0 / beta - f0).DetachFromDisposeScope();
+        }
+        using var disposeF0 = f0;
+        using var disposeZ0 = z0;
+        using var disposeOffset = offset;
+        double z0Frobenius;
+        using (var n = z0.norm()) z0Frobenius = n.item();
+
+        double previousR = 0;
+        for (int t = 0; t <= steps; t++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor z = net.forward(x) + offset;
+            Tensor loss = BetaCrossEntropy.Loss(z, y, beta);
+            run.Loss.Add(loss.item());
+            Tensor zBig = z.detach() * beta;
+            double moved = (zBig - z0).norm().item(), r = moved / z0Frobenius;
+            if (lin is not null)
+            {
+                Tensor zLin = lin.Logits() + offset;
+                run.LinLoss.Add(BetaCrossEntropy.Loss(zLin, y, beta).item());
+                run.Rho.Add(moved > 0 ? (zBig - zLin * beta).norm().item() / moved : 0);
+            }
+            if (r >= 0.5 && double.IsNaN(run.TLearn))
+            {
+                run.TLearn = t - 1 + (0.5 - previousR) / (r - previousR);
+                if (stopAtLearn) break;
+            }
+            previousR = r;
+            if (t == steps) break;
+            var grads = autograd.grad([loss], net.parameters());
+            using (no_grad())
+                foreach (var (p, g) in net.parameters().Zip(grads)) p.add_(g!, -eta);
+            lin?.Step(zl => BetaCrossEntropy.Loss(zl + offset, y, beta), eta);
+        }
+        return run;
+    }
+}
