@@ -126,10 +126,10 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
             // T4: when learning starts, t_learn (r = ||Z - Z0|| / ||Z0|| reaches 0.5), against ||Z0|| and eta~.
             foreach (double z0 in s.T4Z0)
                 result.Scalars[$"t4_t_learn@z0={Axis.FormatNumber(z0)}"] =
-                    OffsetRun.Train(s, x, y, netSeed, beta, s.T4EtaTildeAtZ0, z0, s.T4MaxSteps, linearized: false, stopAtLearn: true).TLearn;
+                    OffsetRun.Train(s, x, y, netSeed, beta, s.T4EtaTildeAtZ0, z0, s.T4MaxSteps, linearized: false, stopAtLearn: true, gaussianZ0: true).TLearn;
             foreach (double etaTilde in s.T4EtaTilde)
                 result.Scalars[$"t4_t_learn@etat={Axis.FormatNumber(etaTilde)}"] =
-                    OffsetRun.Train(s, x, y, netSeed, beta, etaTilde, 1, s.T4MaxSteps, linearized: false, stopAtLearn: true).TLearn;
+                    OffsetRun.Train(s, x, y, netSeed, beta, etaTilde, 1, s.T4MaxSteps, linearized: false, stopAtLearn: true, gaussianZ0: true).TLearn;
         }
         return result;
     }
