@@ -2,7 +2,7 @@ using Repro.Harness;
 
 namespace Repro.Experiments.Tests;
 
-/// <summary>theory-checks: THEORY.md's T1 and T2 per cell, T3 and T4 across the grid, with the tolerances it gives (calibrated on a
+/// <summary>theory-checks: THEORY.md's T1 and T2 per cell, T3, T4 and T5 across the grid, with the tolerances it gives (calibrated on a
 /// float64 PyTorch reference). See experiments/Repro.Experiments/TheoryChecks.cs.</summary>
 public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
 {
@@ -25,12 +25,13 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
     }
 
     // Across the grid: THEORY.md's T3 (collapse and the nonlinear timescale, fixed network plus
-    // offset) and T4 (when learning starts), with its tolerances; the measured slopes are pinned
+    // offset), T4 (when learning starts) and T5 (learning rates against beta), with its
+    // tolerances; the measured slopes are pinned
     // in the tier's summary golden.
     static double Beta(RunRecord r) => r.Config["cell"]!["beta"]!.GetValue<double>();
 
     [TestCaseSource(nameof(SelectedTier))]
-    public void T3AndT4HoldAcrossTheGrid(Tier tier)
+    public void T3ToT5HoldAcrossTheGrid(Tier tier)
     {
         var records = EnsureGrid(tier);
         var quantities = new List<Quantity>();
@@ -93,6 +94,25 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
             quantities.Add(new($"t4_slope_z0_low{at}", low, new Tolerance(1e-6, 1e-9)));
             quantities.Add(new($"t4_slope_z0_high{at}", high, new Tolerance(1e-6, 1e-9)));
             quantities.Add(new($"t4_slope_etat{at}", etaSlope, new Tolerance(1e-6, 1e-9)));
+
+            // T5: learning rates against beta over [1e-2, 1e1] (fixed network plus offset).
+            var t5 = seed.Where(r => r.Scalars.ContainsKey("t5_eta_lin")).OrderBy(Beta).ToList();
+            double[] t5Betas = t5.Select(Beta).ToArray();
+            Assert.That(t5Betas, Is.EqualTo(new[] { 0.01, 0.03, 0.1, 0.3, 1, 3, 10 }), "T5 betas");
+            double Slope(string name)
+            {
+                var values = t5.Select(r => r.Scalars[name]).ToArray();
+                Assert.That(values, Has.All.Positive, $"T5 {name} found at every beta{at}");
+                return Repro.Dynamics.Probes.LogLogSlope(t5Betas, values);
+            }
+            double linSlope = Slope("t5_eta_lin"), spikeSlope = Slope("t5_eta_no_spike"), bestSlope = Slope("t5_eta_best");
+            TestContext.Out.WriteLine($"T5{at}: slopes against beta: eta_lin {linSlope:F3} (exact -2), no spike {spikeSlope:F3} (reference -1.27), " +
+                                      $"best {bestSlope:F3} (the seed's claim eta* ~ 1/beta: -1; reported, not asserted)");
+            Assert.That(linSlope, Is.EqualTo(-2).Within(0.02), $"T5 slope of eta_lin against beta{at}");
+            Assert.That(spikeSlope, Is.InRange(-1.6, -1.0), $"T5 slope of the no-spike eta against beta{at}");
+            quantities.Add(new($"t5_slope_eta_lin{at}", linSlope, new Tolerance(1e-6, 1e-9)));
+            quantities.Add(new($"t5_slope_eta_no_spike{at}", spikeSlope, new Tolerance(1e-6, 1e-9)));
+            quantities.Add(new($"t5_slope_eta_best{at}", bestSlope, new Tolerance(1e-6, 1e-9)));
         }
         CheckSummary(tier, records, quantities);
     }

@@ -60,6 +60,7 @@ sealed class OffsetRun
             Tensor z = net.forward(x) + offset;
             Tensor loss = BetaCrossEntropy.Loss(z, y, beta);
             run.Loss.Add(loss.item());
+            if (!double.IsFinite(run.Loss[^1])) break;  // diverged: a result, the run ends here
             Tensor zBig = z.detach() * beta;
             double moved = (zBig - z0).norm().item(), r = moved / z0Frobenius;
             if (lin is not null)

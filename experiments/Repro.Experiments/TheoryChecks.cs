@@ -29,7 +29,10 @@ public sealed record TheorySettings(
     double[] T4Z0,         // T4 (beta = 1): ||Z0|| values at eta~ = T4EtaTildeAtZ0
     double T4EtaTildeAtZ0,
     double[] T4EtaTilde,   // T4: eta~ values at ||Z0|| = 1
-    int T4MaxSteps);
+    int T4MaxSteps,
+    double[] T5Range,      // T5: the betas [min, max] that measure learning rates
+    int T5Steps,           // T5: N, the steps of each run of the learning-rate scan
+    int[] T5Scan);         // T5: eta = 2^k, k from floor(log2 eta_lin) + Scan[0] to + Scan[1]
 
 public sealed class TheoryChecks : Experiment<TheorySettings>
 {
@@ -41,11 +44,12 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
         Examples: 256, Features: 32, Hidden: [256, 256], Classes: 10, Activation: "tanh",
         FirstStepC: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
         T3EtaTilde: 0.05, T3Steps: 400, T3Range: [0.1, 30], T3RhoEtaTilde: [0.1, 0.3, 1],
-        T4Z0: [0.3, 1, 3, 10], T4EtaTildeAtZ0: 0.05, T4EtaTilde: [0.01, 0.03, 0.1], T4MaxSteps: 5000);
+        T4Z0: [0.3, 1, 3, 10], T4EtaTildeAtZ0: 0.05, T4EtaTilde: [0.01, 0.03, 0.1], T4MaxSteps: 5000,
+        T5Range: [0.01, 10], T5Steps: 100, T5Scan: [-10, 8]);
 
     public override Grid Grid(Tier tier) => new()
     {
-        Betas = [1e-3, 0.1, 0.3, 1, 3, 10, 30, 100],
+        Betas = [1e-3, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100],
         // The learning rates of T2 are swept inside each cell; eta~ = 0.05 is the reference
         // rate of the training checks (T3).
         LearningRates = LearningRates.EtaTilde(0.05),
@@ -121,6 +125,8 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
                     result.Scalars[$"t3_rho@s=1,etat={Axis.FormatNumber(etaTilde)}"] = shortRun.Rho[t1];
                 }
         }
+        if (beta >= s.T5Range[0] && beta <= s.T5Range[1])
+            LearningRateScan(s, x, y, netSeed, beta, result);
         if (beta == 1)
         {
             // T4: when learning starts, t_learn (r = ||Z - Z0|| / ||Z0|| reaches 0.5), against ||Z0|| and eta~.
@@ -132,6 +138,43 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
                     OffsetRun.Train(s, x, y, netSeed, beta, etaTilde, 1, s.T4MaxSteps, linearized: false, stopAtLearn: true, gaussianZ0: true).TLearn;
         }
         return result;
+    }
+
+    /// <summary>
+    /// T5 at one beta (fixed network plus offset, ||Z0|| = 1): eta_lin = 2 / lambda_max of the
+    /// Gauss-Newton matrix at initialization; then full-batch runs of N steps at eta = 2^k around it:
+    /// the largest eta whose loss never rises above its initial value ("no spike"), and the eta with
+    /// the lowest loss after N steps.
+    /// </summary>
+    static void LearningRateScan(TheorySettings s, Tensor x, Tensor y, ulong netSeed, double beta, CellResult result)
+    {
+        int[] widths = [s.Features, .. s.Hidden, s.Classes];
+        double etaLin;
+        using (var frozen = new Mlp(widths, s.Activation, new Generator(netSeed), ScalarType.Float64))
+        using (var lin = new LinearizedModel(frozen, x))
+        using (var g = new Generator(netSeed + 2))
+        using (NewDisposeScope())
+        {
+            Tensor f0 = lin.Logits();
+            Tensor probabilities = (f0 * (1 / LogitNorm.Rms(f0))).softmax(1);  // softmax(Z0), ||Z0|| = 1
+            etaLin = 2 / GaussNewton.TopEigenvalue(lin, probabilities, beta, g);
+        }
+        result.Scalars["t5_eta_lin"] = etaLin;
+        double noSpike = double.NaN, best = double.NaN, bestLoss = double.PositiveInfinity;
+        int k0 = (int)Math.Floor(Math.Log2(etaLin));
+        for (int k = k0 + s.T5Scan[0]; k <= k0 + s.T5Scan[1]; k++)
+        {
+            double eta = Math.Pow(2, k);
+            var loss = OffsetRun.Train(s, x, y, netSeed, beta, eta * beta * beta, z0Norm: 1, s.T5Steps, linearized: false, stopAtLearn: false).Loss;
+            bool finite = loss.All(double.IsFinite);
+            if (finite && loss.All(l => l <= loss[0])) noSpike = eta;
+            if (finite && loss[^1] < bestLoss) (best, bestLoss) = (eta, loss[^1]);
+            result.Curve("t5_final_loss_by_log2_eta").Add(k, finite ? loss[^1] : double.NaN);
+        }
+        result.Scalars["t5_eta_no_spike"] = noSpike;
+        result.Scalars["t5_eta_best"] = best;
+        // A best eta at the top of the scan is a bound, not a measurement.
+        result.Scalars["t5_best_at_scan_top"] = Math.Log2(best) >= k0 + s.T5Scan[1] ? 1 : 0;
     }
 
     /// <summary>T1: || autograd dL/dz - (beta/M)(softmax(beta z) - Y) || / || (beta/M)(softmax(beta z) - Y) ||.</summary>
@@ -177,7 +220,7 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
         for (int i = 0; i < points.Count; i++)
             yield return new(points[i].Key, points[i].Value, new Tolerance(Rtol: 1e-4, Atol: Math.Max(1e-10, 10 * bounds[i])));
         yield return new("t2_measurable_points", record.Scalars["t2_measurable_points"], new Tolerance(0, 0));
-        foreach (var (name, value) in record.Scalars.Where(kv => kv.Key.StartsWith("t3_", StringComparison.Ordinal) || kv.Key.StartsWith("t4_", StringComparison.Ordinal)))
+        foreach (var (name, value) in record.Scalars.Where(kv => kv.Key.StartsWith("t3_", StringComparison.Ordinal) || kv.Key.StartsWith("t4_", StringComparison.Ordinal) || kv.Key.StartsWith("t5_", StringComparison.Ordinal)))
             yield return new(name, value, new Tolerance(Rtol: 1e-6, Atol: 1e-12));
         if (record.Curves.TryGetValue("t3_loss", out var loss))
             foreach (int t in new[] { 50, 100, 200, loss.Steps.Count - 1 })

@@ -32,6 +32,9 @@ public sealed class LinearizedModel : IDisposable
         delta = theta0.Select(p => zeros(p.shape, p.dtype).DetachFromDisposeScope()).ToArray();
     }
 
+    /// <summary>The shapes of the parameters (of Delta, and of directions v).</summary>
+    public IReadOnlyList<long[]> ParameterShapes() => theta0.Select(p => p.shape).ToList();
+
     /// <summary>J v for a parameter-shaped direction v.</summary>
     public Tensor Jvp(IReadOnlyList<Tensor> v) => autograd.grad(jtU, [u], v.Cast<Tensor?>().ToList(), retain_graph: true)[0]!;
 

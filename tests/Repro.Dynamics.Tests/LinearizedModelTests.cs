@@ -102,3 +102,68 @@ public class LinearizedModelTests
         }
     }
 }
+
+public class GaussNewtonTests
+{
+    [Test]
+    public void TopEigenvalueMatchesTheExplicitMatrix()
+    {
+        int[] widths = [3, 4, 2];
+        using var frozen = new Mlp(widths, "tanh", new Generator(5), ScalarType.Float64);
+        using var g = new Generator(6);
+        using var x = randn([5, 3], g, ScalarType.Float64);
+        using var lin = new LinearizedModel(frozen, x);
+        const double beta = 1.7;
+        using var p = (lin.Logits() * beta).softmax(1);
+        double fast = GaussNewton.TopEigenvalue(lin, p, beta, g, iterations: 500, tolerance: 1e-14);
+
+        // Explicit: columns of J from J e_i, then G = J^T H J / M, then power iteration on the matrix.
+        var shapes = lin.ParameterShapes();
+        int n = shapes.Sum(s => (int)s.Aggregate(1L, (a, b) => a * b));
+        var columns = new double[n][];
+        for (int i = 0, offset = 0; i < shapes.Count; i++)
+        {
+            int size = (int)shapes[i].Aggregate(1L, (a, b) => a * b);
+            for (int k = 0; k < size; k++)
+            {
+                var basis = shapes.Select((s, j) =>
+                {
+                    var data = new double[s.Aggregate(1L, (a, b) => a * b)];
+                    if (j == i) data[k] = 1;
+                    return tensor(data, s);
+                }).ToArray();
+                using var jv = lin.Jvp(basis);
+                columns[offset + k] = jv.ToArray<double>();
+                foreach (var t in basis) t.Dispose();
+            }
+            offset += size;
+        }
+        double[] probs = p.ToArray<double>();
+        int m = 5, kk = 2;
+        var gMatrix = new double[n, n];
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
+            {
+                double sum = 0;
+                for (int e = 0; e < m; e++)
+                    for (int r = 0; r < kk; r++)
+                        for (int c = 0; c < kk; c++)
+                        {
+                            double h = beta * beta * ((r == c ? probs[e * kk + r] : 0) - probs[e * kk + r] * probs[e * kk + c]);
+                            sum += columns[a][e * kk + r] * h * columns[b][e * kk + c];
+                        }
+                gMatrix[a, b] = sum / m;
+            }
+        var v = Enumerable.Repeat(1.0, n).ToArray();
+        double lambda = 0;
+        for (int it = 0; it < 5000; it++)
+        {
+            var w = new double[n];
+            for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) w[a] += gMatrix[a, b] * v[b];
+            double norm = Math.Sqrt(w.Sum(t => t * t));
+            lambda = norm / Math.Sqrt(v.Sum(t => t * t));
+            v = w.Select(t => t / norm).ToArray();
+        }
+        Assert.That(fast, Is.EqualTo(lambda).Within(1e-8 * lambda));
+    }
+}
