@@ -63,6 +63,16 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
             Assert.That(departureSlope, Is.InRange(0.7, 1.2), $"T3(b) slope of the departure step against beta{at}");
             quantities.Add(new($"t3b_departure_slope{at}", departureSlope, new Tolerance(1e-6, 1e-9)));
 
+            // t_nl ~ beta / eta~ (THEORY.md): reported with both criteria, beside the claim (slope 1).
+            foreach (string criterion in new[] { "rho", "ntk" })
+            {
+                var reached = t3.Where(kv => double.IsFinite(kv.Value.Scalars[$"t3_t_nl_{criterion}"])).OrderBy(kv => kv.Key).ToList();
+                if (reached.Count < 2) continue;
+                double tnlSlope = Repro.Dynamics.Probes.LogLogSlope(reached.Select(kv => kv.Key).ToArray(), reached.Select(kv => kv.Value.Scalars[$"t3_t_nl_{criterion}"]).ToArray());
+                TestContext.Out.WriteLine($"t_nl ({criterion}){at}: {string.Join(", ", reached.Select(kv => $"beta {kv.Key}: {kv.Value.Scalars[$"t3_t_nl_{criterion}"]:F1}"))}; slope {tnlSlope:F3} (claim: 1; reported)");
+                quantities.Add(new($"t_nl_{criterion}_slope{at}", tnlSlope, new Tolerance(1e-6, 1e-9)));
+            }
+
             // (c) The nonlinearity ratio at s = eta~ t = 1 falls like 1 / beta over [1, 30] ...
             double[] rhoBetas = [1, 3, 10, 30];
             double rhoSlope = Repro.Dynamics.Probes.LogLogSlope(rhoBetas, rhoBetas.Select(b => t3[b].Scalars["t3_rho@s=1"]).ToArray());

@@ -1,4 +1,5 @@
 using Repro.Dynamics;
+using Repro.Harness;
 using Repro.Models;
 using Repro.Torch;
 using static Repro.Torch.torch;
@@ -25,6 +26,9 @@ sealed class OffsetRun
     public List<double> Loss { get; } = [];
     public List<double> LinLoss { get; } = [];
     public List<double> Rho { get; } = [];
+    /// <summary>Relative change of the probe batch's tangent kernel, every NtkEvery steps (linearized runs).</summary>
+    public Curve NtkChange { get; } = new();
+    public const int NtkEvery = 20, NtkProbe = 8;
     /// <summary>The step where r = ||Z - Z0|| / ||Z0|| reached 0.5 (interpolated); NaN if it did not.</summary>
     public double TLearn { get; private set; } = double.NaN;
 
@@ -53,9 +57,13 @@ sealed class OffsetRun
         double z0Frobenius;
         using (var n = z0.norm()) z0Frobenius = n.item();
 
+        using var probe = x.narrow(0, 0, Math.Min(NtkProbe, x.shape[0]));
+        using var ntk0 = linearized ? EmpiricalNtk.Of(net, probe) : null;
         double previousR = 0;
         for (int t = 0; t <= steps; t++)
         {
+            if (ntk0 is not null && t % NtkEvery == 0)
+                using (var ntk = EmpiricalNtk.Of(net, probe)) run.NtkChange.Add(t, EmpiricalNtk.RelativeChange(ntk, ntk0));
             using var scope = NewDisposeScope();
             Tensor z = net.forward(x) + offset;
             Tensor loss = BetaCrossEntropy.Loss(z, y, beta);

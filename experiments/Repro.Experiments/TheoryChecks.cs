@@ -117,6 +117,12 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
                 result.Curve("t3_rho").Add(t, run.Rho[t]);
             }
             result.Scalars["t3_rho@s=1"] = run.Rho[(int)Math.Round(1 / s.T3EtaTilde)];
+            // t_nl by both of THEORY.md's criteria (each NaN if not reached within the run).
+            result.Scalars["t3_t_nl_rho"] = Probes.Crossing(Enumerable.Range(0, run.Rho.Count).Select(t => (long)t).ToList(), run.Rho, 0.1);
+            result.Scalars["t3_t_nl_ntk"] = Probes.Crossing(run.NtkChange.Steps, run.NtkChange.Values, 0.1);
+            result.Curves["t3_ntk_change"] = run.NtkChange;
+            result.Notes["t_nl"] = $"t3_t_nl_rho: rho = ||Z - Z_lin|| / ||Z - Z0|| >= 0.1, every step; t3_t_nl_ntk: ||Theta_t - Theta_0|| / ||Theta_0|| >= 0.1 " +
+                                   $"on the first {OffsetRun.NtkProbe} examples, every {OffsetRun.NtkEvery} steps; both interpolated";
             if (beta >= 3)
                 foreach (double etaTilde in s.T3RhoEtaTilde)
                 {

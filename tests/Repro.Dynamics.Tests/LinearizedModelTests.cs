@@ -167,3 +167,40 @@ public class GaussNewtonTests
         Assert.That(fast, Is.EqualTo(lambda).Within(1e-8 * lambda));
     }
 }
+
+public class EmpiricalNtkTests
+{
+    [Test]
+    public void ALinearLayersKernelIsInputGramPlusOneTimesIdentity()
+    {
+        // z = W x + b: dz_k/dW_kj = x_j, dz_k/db_k = 1, so Theta((a,k),(b,l)) = (x_a . x_b + 1) [k == l].
+        using var model = new Mlp([3, 2], "tanh", new Generator(1), ScalarType.Float64);
+        using var g = new Generator(2);
+        using var x = randn([4, 3], g, ScalarType.Float64);
+        using var theta = EmpiricalNtk.Of(model, x);
+        Assert.That(theta.shape, Is.EqualTo(new long[] { 8, 8 }));
+        double[] t = theta.ToArray<double>(), xs = x.ToArray<double>();
+        for (int a = 0; a < 4; a++)
+            for (int b = 0; b < 4; b++)
+                for (int k = 0; k < 2; k++)
+                    for (int l = 0; l < 2; l++)
+                    {
+                        double dot = Enumerable.Range(0, 3).Sum(j => xs[a * 3 + j] * xs[b * 3 + j]);
+                        double expected = k == l ? dot + 1 : 0;
+                        Assert.That(t[(a * 2 + k) * 8 + b * 2 + l], Is.EqualTo(expected).Within(1e-12));
+                    }
+    }
+
+    [Test]
+    public void TheKernelMovesWhenANonlinearNetworkTrains()
+    {
+        using var model = new Mlp([3, 16, 2], "tanh", new Generator(1), ScalarType.Float64);
+        using var g = new Generator(2);
+        using var x = randn([4, 3], g, ScalarType.Float64);
+        using var theta0 = EmpiricalNtk.Of(model, x);
+        Assert.That(EmpiricalNtk.RelativeChange(theta0, theta0), Is.Zero);
+        using (no_grad()) foreach (var p in model.parameters()) p.mul_(1.5);
+        using var theta1 = EmpiricalNtk.Of(model, x);
+        Assert.That(EmpiricalNtk.RelativeChange(theta1, theta0), Is.GreaterThan(0.1));
+    }
+}
