@@ -5,6 +5,7 @@
 // A linear model is its own linearization (its tangent kernel never changes), so with ||Z0|| set
 // the same for every beta and eta = eta~ / beta^2, runs at different beta follow one trajectory
 // exactly (THEORY.md, early dynamics): the fixture asserts it across the grid.
+using Repro.Dynamics;
 using Repro.Harness;
 using Repro.Torch;
 using static Repro.Torch.torch;
@@ -58,11 +59,11 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
         if (cell.LogitScale is { } target)
             using (no_grad())
             using (NewDisposeScope())
-                w.mul_(target / (beta * RmsNorm(x.matmul(w.transpose(0, 1)))));
+                w.mul_(target / (beta * LogitNorm.Rms(x.matmul(w.transpose(0, 1)))));
         w.requires_grad_();
 
         using var z0 = Logits(x, w, beta).detach();
-        double z0Norm = RmsNorm(z0), previousR = 0;
+        double z0Norm = LogitNorm.Rms(z0);
         result.Scalars["z0_norm"] = z0Norm;
         var r = result.Curve("r");
         for (int step = 0; step <= s.Steps; step++)
@@ -77,16 +78,12 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
                 result.Diverged(step);
                 break;
             }
-            double rNow = (z.detach() - z0).norm().item() / z0.norm().item();
-            r.Add(step, rNow);
-            if (rNow >= 0.5 && previousR < 0.5 && !result.Scalars.ContainsKey("t_learn"))
-                result.Scalars["t_learn"] = step - 1 + (0.5 - previousR) / (rNow - previousR);
-            previousR = rNow;
+            r.Add(step, Probes.RelativeChange(z, z0));
             if (step % s.LogEvery == 0 || step == s.Steps)
             {
                 result.Curve("train_loss").Add(step, lossValue);
                 result.Curve("train_accuracy").Add(step, Accuracy(z, y));
-                result.Curve("entropy").Add(step, Entropy(z));
+                result.Curve("entropy").Add(step, Probes.Entropy(z));
                 context.Progress(new CellProgress(step, s.Steps, new Dictionary<string, double> { ["loss"] = lossValue }));
             }
             if (step == 0) result.Scalars["loss0"] = lossValue;
@@ -98,7 +95,7 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
             using (no_grad()) w.add_(grad, -eta);
             w.clear_grad();
         }
-        result.Scalars.TryAdd("t_learn", double.NaN);  // never reached r = 0.5
+        result.Scalars["t_learn"] = Probes.Crossing(r.Steps, r.Values, 0.5);  // NaN: never reached r = 0.5
 
         using (no_grad())
         using (NewDisposeScope())
@@ -136,12 +133,6 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
     /// <summary>Z = beta z = beta W x.</summary>
     static Tensor Logits(Tensor x, Tensor w, double beta) => x.matmul(w.transpose(0, 1)) * beta;
 
-    /// <summary>sqrt(mean over examples of ||z(x)||^2), THEORY.md's ||Z||.</summary>
-    static double RmsNorm(Tensor z)
-    {
-        using var scope = NewDisposeScope();
-        return Math.Sqrt(z.pow(2).sum([1]).mean().item());
-    }
 
     static double Accuracy(Tensor z, Tensor y)
     {
@@ -149,13 +140,6 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
         return z.argmax(1).eq(y).to(float64).mean().item();
     }
 
-    /// <summary>Mean softmax entropy of the predictions.</summary>
-    static double Entropy(Tensor z)
-    {
-        using var scope = NewDisposeScope();
-        Tensor logp = z.detach().log_softmax(1);
-        return -(logp.exp() * logp).sum([1]).mean().item();
-    }
 
     sealed class DisposeAll(params Tensor[] tensors) : IDisposable
     {
