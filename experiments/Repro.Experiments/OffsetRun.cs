@@ -7,9 +7,9 @@ using static Repro.Torch.torch;
 namespace Repro.Experiments;
 
 /// <summary>
-/// Full-batch gradient descent in THEORY.md's "fixed network plus offset" setting: one network
-/// theta0 (the same seed) for every beta, and a fixed per-example offset c(x) = Z0(x) / beta -
-/// f(x; theta0) added to its logits, so that Z0 = beta (f + c) is the same for every beta. Z0 is
+/// Full-batch gradient descent in THEORY.md's "fixed network plus offset" setting (LogitOffset):
+/// one network theta0 (the same seed) for every beta, and a fixed per-example offset c(x) = Z0(x) /
+/// beta - f(x; theta0) added to its logits, so that Z0 = beta (f + c) is the same for every beta. Z0 is
 /// the network's own logits f(theta0) rescaled to the requested ||Z0||, or (gaussianZ0) logits
 /// drawn independently of the network from the run's seed. THEORY.md leaves the choice open and
 /// its calibration depends on it (measured, seed 0): T3(c)'s slope of rho against beta is -1.09
@@ -42,15 +42,10 @@ sealed class OffsetRun
         using var frozen = linearized ? new Mlp(widths, s.Activation, new Generator(netSeed), ScalarType.Float64) : null;
         using var lin = frozen is null ? null : new LinearizedModel(frozen, x);
         Tensor f0, z0, offset;
-        using (no_grad())
-        using (var z0Generator = new Generator(netSeed + 1))
-        using (NewDisposeScope())
-        {
-            f0 = net.forward(x).MoveToOuterDisposeScope();
-            Tensor direction = gaussianZ0 ? randn(f0.shape, z0Generator, ScalarType.Float64) : f0;
-            z0 = (direction * (z0Norm / LogitNorm.Rms(direction))).MoveToOuterDisposeScope();
-            offset = (z0 / beta - f0).MoveToOuterDisposeScope();
-        }
+        using (no_grad()) f0 = net.forward(x).DetachFromDisposeScope();
+        using (var z0Generator = gaussianZ0 ? new Generator(netSeed + 1) : null)
+            z0 = LogitOffset.Target(f0, z0Norm, z0Generator).DetachFromDisposeScope();
+        offset = LogitOffset.For(f0, z0, beta).DetachFromDisposeScope();
         using var disposeF0 = f0;
         using var disposeZ0 = z0;
         using var disposeOffset = offset;

@@ -93,3 +93,29 @@ public class ProbeTests
         Assert.That(Probes.Entropy(z), Is.EqualTo(Math.Log(10)).Within(1e-14));
     }
 }
+
+public class LogitOffsetTests
+{
+    [Test]
+    public void TheOffsetMakesZ0TheSameForEveryBeta()
+    {
+        using var g = new Generator(8);
+        using var f0 = randn([6, 4], g, ScalarType.Float64);
+        using var z0 = LogitOffset.Target(f0, 2.0);
+        Assert.That(LogitNorm.Rms(z0), Is.EqualTo(2.0).Within(1e-12));
+        using (var gaussian = new Generator(9))
+        using (var other = LogitOffset.Target(f0, 2.0, gaussian))
+        {
+            Assert.That(LogitNorm.Rms(other), Is.EqualTo(2.0).Within(1e-12));
+            Assert.That(other.ToArray<double>(), Is.Not.EqualTo(z0.ToArray<double>()), "Gaussian logits are not the network's");
+        }
+        foreach (double beta in new[] { 0.01, 1, 50 })
+        {
+            using var c = LogitOffset.For(f0, z0, beta);
+            using var scaled = (f0 + c) * beta;
+            Assert.That(scaled.ToArray<double>(), Is.EqualTo(z0.ToArray<double>()).Within(1e-12), $"beta={beta}");
+        }
+        Assert.That(() => LogitOffset.Target(f0, 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => LogitOffset.For(f0, z0, -1), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+}
