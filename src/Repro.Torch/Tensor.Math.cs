@@ -55,7 +55,7 @@ public sealed partial class Tensor
     public Tensor gt(double s) => Wrap(RTTensor_gt_scalar(this, s));
     public Tensor ge(double s) => Wrap(RTTensor_ge_scalar(this, s));
 
-    // ---- in place (optimizers, initialisation); they return this for chaining ------------------
+    // ---- in place (optimizers, initialisation, activations); they return this for chaining ------
     public Tensor add_(Tensor other, double alpha = 1) { Check(RTTensor_add_(this, other, alpha)); return this; }
     public Tensor add_(double s) { Check(RTTensor_add_scalar_(this, s)); return this; }
     public Tensor mul_(Tensor other) { Check(RTTensor_mul_(this, other)); return this; }
@@ -63,6 +63,9 @@ public sealed partial class Tensor
     public Tensor copy_(Tensor src) { Check(RTTensor_copy_(this, src)); return this; }
     public Tensor zero_() { Check(RTTensor_zero_(this)); return this; }
     public Tensor fill_(double value) { Check(RTTensor_fill_(this, value)); return this; }
+    /// <summary>In place, as nn.ReLU(inplace=True): saves an activation-sized allocation per use
+    /// (autograd refuses it where the input is still needed).</summary>
+    public Tensor relu_() { Check(RTTensor_relu_(this)); return this; }
     public Tensor normal_(double mean, double std, Generator generator) { Check(RTTensor_normal_(this, mean, std, generator)); return this; }
     public Tensor uniform_(double from, double to, Generator generator) { Check(RTTensor_uniform_(this, from, to, generator)); return this; }
     public Tensor bernoulli_(double p, Generator generator) { Check(RTTensor_bernoulli_(this, p, generator)); return this; }

@@ -87,6 +87,7 @@ internal static partial class Native
     [LibraryImport(NativeLoader.Library)] internal static partial int RTTensor_copy_(Tensor dst, Tensor src);
     [LibraryImport(NativeLoader.Library)] internal static partial int RTTensor_zero_(Tensor a);
     [LibraryImport(NativeLoader.Library)] internal static partial int RTTensor_fill_(Tensor a, double value);
+    [LibraryImport(NativeLoader.Library)] internal static partial int RTTensor_relu_(Tensor a);
     [LibraryImport(NativeLoader.Library)] internal static unsafe partial IntPtr RTTensor_sum(Tensor a, long* dims, int n, int keepdim);
     [LibraryImport(NativeLoader.Library)] internal static unsafe partial IntPtr RTTensor_mean(Tensor a, long* dims, int n, int keepdim);
     [LibraryImport(NativeLoader.Library)] internal static unsafe partial IntPtr RTTensor_logsumexp(Tensor a, long* dims, int n, int keepdim);

@@ -148,7 +148,7 @@ RT_EXPORT TensorHandle RTTensor_where(TensorHandle cond, TensorHandle a, TensorH
 }
 RT_EXPORT TensorHandle RTTensor_one_hot(TensorHandle a, int64_t num_classes) { RT_TENSOR(at::one_hot(*a, num_classes)) }
 
-// ---- in place (optimizers, initialisation) -----------------------------------------------------
+// ---- in place (optimizers, initialisation, activations) ----------------------------------------
 
 RT_EXPORT int RTTensor_add_(TensorHandle a, TensorHandle b, double alpha) { RT_STATUS(a->add_(*b, alpha);) }
 RT_EXPORT int RTTensor_mul_(TensorHandle a, TensorHandle b) { RT_STATUS(a->mul_(*b);) }
@@ -157,6 +157,7 @@ RT_EXPORT int RTTensor_mul_scalar_(TensorHandle a, double s) { RT_STATUS(a->mul_
 RT_EXPORT int RTTensor_copy_(TensorHandle dst, TensorHandle src) { RT_STATUS(dst->copy_(*src);) }
 RT_EXPORT int RTTensor_zero_(TensorHandle a) { RT_STATUS(a->zero_();) }
 RT_EXPORT int RTTensor_fill_(TensorHandle a, double value) { RT_STATUS(a->fill_(rt_scalar(*a, value));) }
+RT_EXPORT int RTTensor_relu_(TensorHandle a) { RT_STATUS(at::relu_(*a);) }
 
 // ---- reductions --------------------------------------------------------------------------------
 
