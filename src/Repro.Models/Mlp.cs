@@ -9,13 +9,12 @@ namespace Repro.Models;
 /// with PyTorch's default initialization, the activation between them, none after the last
 /// (the logit layer).
 /// </summary>
-public sealed class Mlp : Module<Tensor, Tensor>
+public sealed class Mlp : Classifier
 {
     readonly Linear[] layers;
     readonly Func<Tensor, Tensor> activation;
 
-    /// <summary>The final layer, whose outputs are the logits z.</summary>
-    public Linear LogitLayer => layers[^1];
+    public override Linear LogitLayer => layers[^1];
 
     /// <param name="widths">Input, hidden..., output widths (32, 256, 256, 10).</param>
     /// <param name="activation">"tanh" or "relu".</param>
