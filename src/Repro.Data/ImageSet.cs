@@ -43,4 +43,30 @@ public sealed class ImageSet
         count = Math.Min(count, Count);
         return new ImageSet(Pixels[..(count * ImageSize)], Labels[..count], Channels, Height, Width, Classes, $"{Source} (first {count})");
     }
+
+    /// <summary>Images <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1
+    /// (to split one generated set into training and test parts that share its classes).</summary>
+    public ImageSet Slice(int start, int count)
+    {
+        if (start < 0 || count < 1 || start + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"{Source}: images [{start}, {start + count}) are not within its {Count}");
+        return new ImageSet(Pixels[(start * ImageSize)..((start + count) * ImageSize)], Labels[start..(start + count)],
+            Channels, Height, Width, Classes, $"{Source} [{start}, {start + count})");
+    }
+
+    /// <summary>The images centred on a black (zero) canvas of <paramref name="size"/> x <paramref name="size"/>:
+    /// Fashion-MNIST's 28x28 images padded to the 32x32 a CIFAR network expects.</summary>
+    public ImageSet PadTo(int size)
+    {
+        if (size < Height || size < Width)
+            throw new ArgumentException($"{Source}: cannot pad {Height}x{Width} images to {size}x{size}", nameof(size));
+        int top = (size - Height) / 2, left = (size - Width) / 2, padded = Channels * size * size;
+        var pixels = new byte[Count * padded];
+        for (int i = 0; i < Count; i++)
+            for (int c = 0; c < Channels; c++)
+                for (int row = 0; row < Height; row++)
+                    Pixels.AsSpan(i * ImageSize + (c * Height + row) * Width, Width)
+                        .CopyTo(pixels.AsSpan(i * padded + (c * size + top + row) * size + left));
+        return new ImageSet(pixels, Labels, Channels, size, size, Classes, $"{Source} (padded to {size}x{size})");
+    }
 }

@@ -23,6 +23,15 @@ public static class PackageData
         _ => throw new ArgumentException($"unknown dataset '{name}' (known: {string.Join(", ", Names)})"),
     };
 
+    /// <summary>Whether a named dataset is already here (looks; never fetches).</summary>
+    public static bool IsPresent(string name) => name switch
+    {
+        "fashion-mnist" => Directory.Exists("/usr/share/datasets/fashion-mnist"),
+        "polarity" => File.Exists(Path.Combine(Cache, "python3-pattern", ".complete")),
+        "jpeg-samples" => File.Exists(Path.Combine(Cache, "python3-skimage", ".complete")),
+        _ => throw new ArgumentException($"unknown dataset '{name}' (known: {string.Join(", ", Names)})"),
+    };
+
     /// <summary>/usr/share/datasets/fashion-mnist: {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz.</summary>
     public static string FashionMnist(Action<string> log)
     {

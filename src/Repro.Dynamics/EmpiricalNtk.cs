@@ -22,9 +22,10 @@ public static class EmpiricalNtk
         var rows = new List<Tensor>();
         for (long i = 0; i < n; i++)
         {
-            var unit = new double[n];
-            unit[i] = 1;
-            var grads = autograd.grad([z], parameters, [tensor(unit, [n]).to(z.dtype)], retain_graph: true);
+            // Made where the logits are: a CPU vector against CUDA logits is a device mismatch.
+            var unit = zeros([n], z.dtype, z.device);
+            unit.narrow(0, i, 1).fill_(1);
+            var grads = autograd.grad([z], parameters, [unit], retain_graph: true);
             rows.Add(cat(grads.Select(g => g!.reshape([-1])).ToList()));
         }
         Tensor jacobian = stack(rows);                               // (P K, parameters)

@@ -86,12 +86,12 @@ public class ImageFolderTests
         }
         using (var one = Load(1))
         {
-            Assert.That(one.Images.shape, Is.EqualTo(new long[] { 6, 3, 48, 48 }));
-            (images, labels) = (one.Images.ToArray<float>(), one.Labels.ToArray<long>());
+            Assert.That(one.Inputs.shape, Is.EqualTo(new long[] { 6, 3, 48, 48 }));
+            (images, labels) = (one.Inputs.ToArray<float>(), one.Labels.ToArray<long>());
         }
         Assert.That(labels, Is.EqualTo(indices.Select(i => (long)folder.Labels[i])));
         using var two = Load(2);
-        Assert.That(two.Images.ToArray<float>(), Is.EqualTo(images));
+        Assert.That(two.Inputs.ToArray<float>(), Is.EqualTo(images));
         Assert.That(two.Labels.ToArray<long>(), Is.EqualTo(labels));
     }
 

@@ -6,25 +6,13 @@ using static Repro.Torch.torch;
 
 namespace Repro.Data;
 
-/// <summary>One mini-batch: float32 images [B, C, H, W] and int64 labels [B]. The consumer owns
-/// and disposes it.</summary>
-public sealed class Batch(Tensor images, Tensor labels) : IDisposable
-{
-    public Tensor Images { get; } = images;
-    public Tensor Labels { get; } = labels;
-
-    public void Dispose()
-    {
-        Images.Dispose();
-        Labels.Dispose();
-    }
-}
-
 /// <summary>
-/// Shuffled mini-batches of an ImageSet, epoch after epoch. Every random choice (the order of
-/// each epoch, crops and flips) is drawn from one Generator in a fixed order, so the seed fixes
-/// every batch, whether batches are built ahead on a background thread into a bounded queue
-/// (loading overlaps training) or on the caller's thread when it asks.
+/// Shuffled mini-batches of an ImageSet, epoch after epoch. Each epoch's random choices (its
+/// order, then every image's crop and flip, in order) are drawn from a Generator seeded by
+/// (seed, epoch), so the seed fixes every batch, whether batches are built ahead on a background
+/// thread into a bounded queue (loading overlaps training) or on the caller's thread when it
+/// asks, and a stream can start at any step (<see cref="IBatchStream"/>): it draws that epoch's
+/// choices and skips the batches before the step without building them.
 /// Background building pays only with a spare core: on 2 cores with libtorch using both, a
 /// producer thread preempts an OpenMP worker and every parallel region waits for it. So the
 /// default is background exactly when the machine has more cores than libtorch's threads
@@ -34,13 +22,14 @@ public sealed class Batch(Tensor images, Tensor labels) : IDisposable
 /// producer thread would start a second OpenMP team of spinning threads (steps were 1.6x slower),
 /// and fresh 1.5 MB arrays per batch would churn the large-object heap.
 /// </summary>
-public sealed class ImageBatches : IDisposable
+public sealed class ImageBatches : IBatchStream
 {
     readonly ImageSet set;
     readonly int batchSize;
     readonly bool augment;
     readonly Normalization normalization;
-    readonly Generator generator;
+    readonly ulong seed;
+    readonly long startStep;
     readonly IEnumerator<Prepared> sequence;
     readonly Channel<Prepared>? queue;
     readonly CancellationTokenSource stop = new();
@@ -59,15 +48,18 @@ public sealed class ImageBatches : IDisposable
     /// <param name="background">Build ahead on a background thread; default: when the machine has
     /// a core that libtorch's threads leave free.</param>
     /// <param name="prefetch">How many ready batches the background queue holds.</param>
+    /// <param name="startStep">The step of the first batch: batch k of this stream is batch
+    /// startStep + k of the stream started at 0.</param>
     public ImageBatches(ImageSet set, int batchSize, ulong seed, Normalization normalization, bool augment,
-        bool? background = null, int prefetch = 4)
+        bool? background = null, int prefetch = 4, long startStep = 0)
     {
         if (batchSize <= 0 || batchSize > set.Count)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be in [1, {set.Count}] for {set.Source}");
         if (prefetch <= 0) throw new ArgumentOutOfRangeException(nameof(prefetch), prefetch, "prefetch must be >= 1");
+        ArgumentOutOfRangeException.ThrowIfNegative(startStep);
         normalization.Check(set.Channels, set.Source);
-        (this.set, this.batchSize, this.augment, this.normalization) = (set, batchSize, augment, normalization);
-        generator = new Generator(seed);
+        (this.set, this.batchSize, this.augment, this.normalization, this.seed, this.startStep) =
+            (set, batchSize, augment, normalization, seed, startStep);
         sequence = Sequence().GetEnumerator();
         if (background ?? Environment.ProcessorCount > TorchRuntime.Threads)
         {
@@ -104,15 +96,42 @@ public sealed class ImageBatches : IDisposable
         return prepared.ToBatch(set);
     }
 
-    /// <summary>Every batch of every epoch, in order (endless).</summary>
+    /// <summary>Every batch of every epoch from <see cref="startStep"/> on, in order (endless).</summary>
     IEnumerable<Prepared> Sequence()
     {
-        while (true)
+        for (long epoch = startStep / BatchesPerEpoch, skip = startStep % BatchesPerEpoch; ; epoch++, skip = 0)
         {
-            long[] order;
-            using (var perm = randperm(set.Count, generator)) order = perm.ToArray<long>();
-            for (int b = 0; b + batchSize <= order.Length; b += batchSize)
-                yield return Build(order.AsSpan(b, batchSize));
+            var (order, choices) = DrawEpoch(epoch);
+            for (long b = skip; b < BatchesPerEpoch; b++)
+            {
+                int first = (int)b * batchSize;
+                yield return Build(set, order.AsSpan(first, batchSize), augment ? choices.AsSpan(first, batchSize) : [], normalization);
+            }
+        }
+    }
+
+    /// <summary>The epoch's order and, when augmenting, the crop and flip of each image it uses
+    /// (the partial batch at its end is dropped).</summary>
+    (long[] order, CropAndFlip.Choice[] choices) DrawEpoch(long epoch)
+    {
+        using var generator = new Generator(EpochSeed.Of(seed, epoch));
+        long[] order;
+        using (var perm = randperm(set.Count, generator)) order = perm.ToArray<long>();
+        return (order, augment ? DrawChoices(BatchesPerEpoch * batchSize, generator) : []);
+    }
+
+    /// <summary>
+    /// The whole set in its stored order, in batches of <paramref name="batchSize"/>, the last
+    /// one partial: evaluation batches (no shuffling, no augmentation). The caller disposes each.
+    /// </summary>
+    public static IEnumerable<Batch> InOrder(ImageSet set, int batchSize, Normalization normalization)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        normalization.Check(set.Channels, set.Source);
+        for (int first = 0; first < set.Count; first += batchSize)
+        {
+            long[] indices = Enumerable.Range(first, Math.Min(batchSize, set.Count - first)).Select(i => (long)i).ToArray();
+            yield return Build(set, indices, [], normalization).ToBatch(set);
         }
     }
 
@@ -167,17 +186,18 @@ public sealed class ImageBatches : IDisposable
         }
     }
 
-    Prepared Build(ReadOnlySpan<long> indices)
+    /// <summary>The images at <paramref name="indices"/>, cropped and flipped by
+    /// <paramref name="choices"/> (one per image; none: not augmented), normalized.</summary>
+    static Prepared Build(ImageSet set, ReadOnlySpan<long> indices, ReadOnlySpan<CropAndFlip.Choice> choices, Normalization normalization)
     {
         int n = indices.Length, size = set.ImageSize;
-        var choices = augment ? DrawChoices(n) : null;
         var pixels = ArrayPool<float>.Shared.Rent(n * size);
         var labels = ArrayPool<long>.Shared.Rent(n);
         for (int i = 0; i < n; i++)
         {
             int index = (int)indices[i];
             var target = pixels.AsSpan(i * size, size);
-            if (choices is not null)
+            if (choices.Length > 0)
                 CropAndFlip.Apply(set.Image(index), target, set.Channels, set.Height, set.Width, choices[i], normalization);
             else
                 normalization.Apply(set.Image(index), target, set.Channels);
@@ -186,7 +206,7 @@ public sealed class ImageBatches : IDisposable
         return new Prepared(pixels, labels, n);
     }
 
-    CropAndFlip.Choice[] DrawChoices(int n)
+    static CropAndFlip.Choice[] DrawChoices(int n, Generator generator)
     {
         using var offsets = randint(0, 2 * CropAndFlip.Padding + 1, [n, 2], generator);
         using var flips = randint(0, 2, [n], generator);
@@ -203,7 +223,6 @@ public sealed class ImageBatches : IDisposable
         if (queue is not null)
             while (queue.Reader.TryRead(out var left)) left.Return();
         sequence.Dispose();
-        generator.Dispose();
         stop.Dispose();
     }
 }

@@ -76,13 +76,32 @@ public sealed class ImageFolder
     /// </summary>
     public RgbImage[] Decode(IReadOnlyList<int> indices, Func<RgbImage, int, RgbImage> transform, int threads)
     {
-        if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be >= 1");
         var images = new RgbImage[indices.Count];
+        ForEachDecoded(indices, (decoded, i) =>
+        {
+            var image = transform(decoded, i);
+            images[i] = image.Pixels.Array == decoded.Pixels.Array ? new RgbImage(image.Pixels.ToArray(), image.Height, image.Width) : image;
+        }, threads);
+        return images;
+    }
+
+    /// <summary>
+    /// Decodes the files at <paramref name="indices"/> on <paramref name="threads"/> threads and
+    /// hands each image to <paramref name="use"/> with its position in <paramref name="indices"/>.
+    /// The image views the thread's reused decoding buffer, so it is valid only during the call:
+    /// for consumers that write a transformed copy straight into its slot of a batch and keep
+    /// nothing. An exception from <paramref name="use"/> becomes a "transform failed" error naming
+    /// the file; if several files fail, the error of the first in <paramref name="indices"/> is
+    /// thrown, whatever the thread count and schedule.
+    /// </summary>
+    public void ForEachDecoded(IReadOnlyList<int> indices, Action<RgbImage, int> use, int threads)
+    {
+        if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "must be >= 1");
         var errors = new Exception?[indices.Count];
         Parallel.For(0, indices.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
         {
             string file = Files[indices[i]];
-            RgbImage decoded, image;
+            RgbImage decoded;
             try
             {
                 decoded = Jpeg.Decode(Jpeg.ReadFile(file, ref fileBuffer), file, ref pixelBuffer);
@@ -94,18 +113,16 @@ public sealed class ImageFolder
             }
             try
             {
-                image = transform(decoded, i);
+                use(decoded, i);
             }
             catch (Exception e)
             {
                 errors[i] = new DataFormatException(file, $"transform failed: {e.Message}", e);
                 return;
             }
-            images[i] = image.Pixels.Array == pixelBuffer ? new RgbImage(image.Pixels.ToArray(), image.Height, image.Width) : image;
             if (pixelBuffer!.Length > KeptBufferBytes) pixelBuffer = null;
         });
         if (errors.FirstOrDefault(e => e is not null) is { } first) ExceptionDispatchInfo.Throw(first);
-        return images;
     }
 
     // Each decoding thread reuses its buffers for the file and the full-size image, which the

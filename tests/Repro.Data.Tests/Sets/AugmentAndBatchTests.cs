@@ -34,8 +34,8 @@ public class AugmentAndBatchTests
             for (int b = 0; b < 4; b++)
             {
                 using var batch = batches.Next();
-                Assert.That(batch.Images.shape, Is.EqualTo(new long[] { 16, 3, 32, 32 }));
-                if (b == 0) firstImages = batch.Images.ToArray<float>();
+                Assert.That(batch.Inputs.shape, Is.EqualTo(new long[] { 16, 3, 32, 32 }));
+                if (b == 0) firstImages = batch.Inputs.ToArray<float>();
                 labels.AddRange(batch.Labels.ToArray<long>());
             }
             return labels.ToArray();
