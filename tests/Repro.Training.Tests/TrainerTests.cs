@@ -1,0 +1,155 @@
+using Repro.Harness;
+using Repro.Models;
+using Repro.Torch;
+using Repro.Torch.Optim;
+using Repro.Dynamics;
+using static Repro.Torch.torch;
+
+namespace Repro.Training.Tests;
+
+public class TrainerTests
+{
+    [Test]
+    public void ARunLearnsAndRecordsTheTheoryQuantities()
+    {
+        using var data = new TeacherData(train: 256, test: 128);
+        using var g = new Generator(5);
+        using var model = new Mlp([TeacherData.Features, 32, TeacherData.Classes], "tanh", g, ScalarType.Float64);
+        var progress = new List<CellProgress>();
+        var result = new Trainer(model, data.Data(batchSize: 32), new TrainerOptions
+        {
+            Eta = 0.2, Momentum = 0.9, Steps = 150, LogEvery = 10, EvalEvery = 50, NtkExamples = 2,
+        }) { Progress = progress.Add }.Run();
+
+        Assert.That(result.Status, Is.EqualTo(RunStatus.Complete));
+        Assert.That(result.Scalars["final_test_accuracy"], Is.GreaterThan(0.7), "4 classes: chance is 0.25");
+        Assert.That(result.Curves["test_accuracy"].Steps, Is.EqualTo(new long[] { 0, 50, 100, 150 }));
+        Assert.That(result.Curves["r"].Steps, Is.EqualTo(Enumerable.Range(0, 16).Select(i => 10L * i)));
+        Assert.That(result.Curves["train_loss"].Steps[0], Is.EqualTo(10), "training means start after the first steps");
+        Assert.That(result.Curves["train_loss"].Values[^1], Is.LessThan(result.Curves["train_loss"].Values[0]));
+        Assert.That(result.Curves["probe_loss"].At(0), Is.EqualTo(result.Scalars["loss0"]));
+        Assert.That(result.Curves["r"].At(0), Is.EqualTo(0));
+        Assert.That(result.Curves["ntk_change"].At(0), Is.EqualTo(0));
+        Assert.That(result.Scalars["z0_norm"], Is.GreaterThan(0));
+        Assert.That(result.Scalars["dloss_dt0"], Is.LessThan(0));
+        Assert.That(result.Scalars["entropy0"], Is.GreaterThan(0).And.LessThanOrEqualTo(Math.Log(4)));
+        Assert.That(result.Scalars["t_learn"], Is.GreaterThan(0).And.LessThan(150), "r reached 0.5");
+        Assert.That(result.Scalars.ContainsKey("t_nl"));
+        Assert.That(result.Notes["t_nl"], Does.Contain("Theta"));
+        Assert.That(progress.Select(p => p.Step), Is.EqualTo(result.Curves["r"].Steps));
+        Assert.That(progress[^1].Metrics["loss"], Is.EqualTo(result.Curves["train_loss"].Values[^1]));
+    }
+
+    [Test]
+    public void TheFirstStepMovesTheLossByDlossDt0ToFirstOrder()
+    {
+        // Full-batch gradient descent whose batch is the probe batch: L(1) - L(0) = dloss_dt0 + O(eta^2).
+        using var data = new TeacherData(train: 64, probeSize: 64);
+        using var g = new Generator(2);
+        using var model = new Mlp([TeacherData.Features, 16, TeacherData.Classes], "tanh", g, ScalarType.Float64);
+        var result = new Trainer(model, data.Data(batchSize: 64, shuffle: false), new TrainerOptions { Beta = 2, Eta = 1e-4, Steps = 1, LogEvery = 1 }).Run();
+        double change = result.Curves["probe_loss"].At(1) - result.Scalars["loss0"];
+        Assert.That(change / result.Scalars["dloss_dt0"], Is.EqualTo(1).Within(1e-3));
+    }
+
+    [Test]
+    public void LogitScaleSetsTheInitialLogitNorm()
+    {
+        using var data = new TeacherData();
+        using var g = new Generator(2);
+        using var model = new Mlp([TeacherData.Features, 16, TeacherData.Classes], "tanh", g, ScalarType.Float64);
+        var result = new Trainer(model, data.Data(), new TrainerOptions { Beta = 0.3, Eta = 0.1, Steps = 2, LogitScale = 7 }) { LogitLayer = model.LogitLayer }.Run();
+        Assert.That(result.Scalars["z0_norm"], Is.EqualTo(7).Within(1e-12));
+        Assert.That(result.Notes["z0"], Does.Contain("rescaled"));
+    }
+
+    [Test]
+    public void AHugeLearningRateDivergesAsAResult()
+    {
+        using var data = new TeacherData();
+        using var g = new Generator(2);
+        using var model = new Mlp([TeacherData.Features, 16, TeacherData.Classes], "relu", g, ScalarType.Float32);
+        var result = new Trainer(model, data.Data(), new TrainerOptions { Eta = 1e30, Steps = 50, LogEvery = 1, EvalEvery = 1 }).Run();
+        Assert.That(result.Status, Is.EqualTo(RunStatus.Diverged));
+        Assert.That(result.DivergenceStep, Is.InRange(1, 49));
+        long last = result.Curves["probe_loss"].Steps[^1];
+        Assert.That(last, Is.EqualTo(result.DivergenceStep), "the curves run up to the step whose loss was not finite");
+        Assert.That(result.Curves["test_loss"].Steps[^1], Is.EqualTo(last));
+        Assert.That(result.Scalars.ContainsKey("final_test_accuracy"), Is.False, "a diverged run has no final test quantities");
+        Assert.That(result.Scalars.ContainsKey("loss0"));
+    }
+
+    [Test]
+    public void EvaluationSeesEveryTestExampleOnceWithTheLastPartialBatch()
+    {
+        using var data = new TeacherData(test: 37);
+        using var g = new Generator(2);
+        using var dropout = new Generator(3);
+        using var model = new TinyBnNet(4, dropout);
+        var seen = new List<long>();
+        var source = data.Data(testBatch: 8);
+        var counted = source with { Test = () => source.Test().Select(b => { seen.AddRange(b.Labels.ToArray<long>()); return b; }) };
+        var result = new Trainer(model, counted, new TrainerOptions { Beta = 1.5, Eta = 0.1, Steps = 5 }).Run();
+        Assert.That(seen, Is.EqualTo(data.YTest.ToArray<long>()), "one evaluation (at the end), each example once, in order");
+
+        model.eval();
+        using var z = model.forward(data.XTest);
+        using var loss = BetaCrossEntropy.Loss(z, data.YTest, 1.5);
+        using var predicted = z.argmax(1);
+        using var hits = predicted.eq(data.YTest).to(float64);
+        using var accuracy = hits.mean();
+        Assert.That(result.Scalars["final_test_loss"], Is.EqualTo(loss.item()).Within(1e-12), "eval mode: running statistics, no dropout");
+        Assert.That(result.Scalars["final_test_accuracy"], Is.EqualTo(accuracy.item()).Within(1e-15));
+    }
+
+    [Test]
+    public void ProbesAndEvaluationsDoNotChangeTraining()
+    {
+        // The same run logged at every step (probes, NTK, evaluations) and logged only at the end:
+        // identical weights, batch-norm statistics and dropout draws.
+        using var data = new TeacherData();
+        Dictionary<string, double[]> Train(TrainerOptions options, out long tracked)
+        {
+            using var dropout = new Generator(3);
+            using var model = new TinyBnNet(4, dropout);
+            new Trainer(model, data.Data(), options) { ModelGenerators = [dropout] }.Run();
+            tracked = (long)model.Norm.num_batches_tracked.item();
+            return Compare.State(model);
+        }
+        var often = Train(new TrainerOptions { Eta = 0.1, Momentum = 0.5, Steps = 12, LogEvery = 1, EvalEvery = 1, NtkExamples = 2 }, out long trackedOften);
+        var once = Train(new TrainerOptions { Eta = 0.1, Momentum = 0.5, Steps = 12, LogEvery = 12 }, out long trackedOnce);
+        Assert.That(often, Is.EqualTo(once));
+        Assert.That((trackedOften, trackedOnce), Is.EqualTo((12L, 12L)), "only training forwards count batches");
+    }
+
+    [Test]
+    public void ProbesUseTheBatchStatisticsOfTheProbeBatch()
+    {
+        // At step 0 the running statistics are (0, 1); the probe's Z0 must be the function that
+        // training starts from (batch statistics), not the eval-mode one.
+        using var data = new TeacherData(probeSize: 12);
+        using var dropout = new Generator(3);
+        using var model = new TinyBnNet(4, dropout);
+        var probe = data.Data().Probe;
+        double expected;
+        using (no_grad())
+        {
+            model.train();
+            using var z = model.LogitLayer.forward(BatchStatisticsHidden(model, probe.Inputs));
+            expected = LogitNorm.Rms(z);
+        }
+        var result = new Trainer(model, data.Data(), new TrainerOptions { Eta = 0.1, Steps = 1 }).Run();
+        Assert.That(result.Scalars["z0_norm"], Is.EqualTo(expected).Within(1e-12));
+    }
+
+    /// <summary>TinyBnNet's hidden layer with batch statistics and no dropout, by hand.</summary>
+    static Tensor BatchStatisticsHidden(TinyBnNet model, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var fc1 = (Repro.Torch.Modules.Linear)model.named_children().First().module;
+        Tensor h = fc1.forward(x);
+        Tensor mean = h.mean([0], keepdim: true);
+        Tensor variance = (h - mean).pow(2).mean([0], keepdim: true);
+        return ((h - mean) / (variance + 1e-5).sqrt()).tanh().MoveToOuterDisposeScope();
+    }
+}
