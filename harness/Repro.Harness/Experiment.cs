@@ -44,6 +44,9 @@ public interface IExperiment
     bool HasSummary { get; }
     /// <summary>Quantities with the experiment's default tolerance where they give none.</summary>
     IReadOnlyList<GoldenQuantity> Resolve(IEnumerable<Quantity> quantities);
+    /// <summary>The data the tier reads (none: synthetic, made from the seed). Experiments that
+    /// read files declare them, so that `repro list` says what is there and what is missing.</summary>
+    IReadOnlyList<DataNeed> DataNeeds(Tier tier) => [];
 }
 
 /// <summary>
@@ -66,6 +69,8 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     public virtual bool Pins(Tier tier) => tier != Tier.Full;
 
     public virtual bool HasSummary => false;
+
+    public virtual IReadOnlyList<DataNeed> DataNeeds(Tier tier) => [];
 
     /// <summary>Resolves the tolerances of quantities measured across the grid.</summary>
     public IReadOnlyList<GoldenQuantity> Resolve(IEnumerable<Quantity> quantities) =>

@@ -35,11 +35,12 @@ public sealed class GoldenComparison
         Rows = rows;
     }
 
-    /// <summary>quantity, expected, actual, allowed (atol + rtol |expected|), relative difference, verdict.</summary>
-    public string Table()
+    /// <summary>quantity, expected, actual, allowed (atol + rtol |expected|), relative difference,
+    /// verdict; of every row, or of those <paramref name="include"/> selects.</summary>
+    public string Table(Func<GoldenRow, bool>? include = null)
     {
         var lines = new List<string[]> { new[] { "quantity", "expected", "actual", "allowed", "rel. diff", "" } };
-        foreach (var r in Rows)
+        foreach (var r in Rows.Where(include ?? (_ => true)))
             lines.Add([
                 r.Quantity, Show(r.Expected), Show(r.Actual),
                 r.Expected is { } e ? Show(r.Tolerance.Allowed(e)) : "-",

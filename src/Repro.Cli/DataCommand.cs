@@ -7,12 +7,12 @@ namespace Repro.Cli;
 /// into REPRO_CACHE, or installs it, and says what it did.</summary>
 public static class DataCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var name = new Argument<string>("name") { Description = $"one of: {string.Join(", ", PackageData.Names)}" };
         name.AcceptOnlyFromAmong([.. PackageData.Names]);
         var fetch = new Command("fetch", "Fetch a dataset that a Debian package ships (apt-get as root; otherwise prints the commands).") { name };
-        fetch.SetAction(result => Fetch(result.GetValue(name)!, Console.Out, Console.Error));
+        fetch.SetAction(result => Fetch(result.GetValue(name)!, context.Out, context.Error));
         return new Command("data", "Datasets: fetch the ones packages ship.") { fetch };
     }
 

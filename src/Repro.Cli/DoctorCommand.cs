@@ -7,10 +7,10 @@ namespace Repro.Cli;
 /// <summary>`repro doctor`: what this machine gives a run (libtorch, BLAS, threads, CUDA).</summary>
 public static class DoctorCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var command = new Command("doctor", "Print libtorch's version, the BLAS in use, threads and CUDA availability.");
-        command.SetAction(_ => Run(Console.Out, Console.Error));
+        command.SetAction(_ => Run(context.Out, context.Error));
         return command;
     }
 

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Repro.Harness;
+
+namespace Repro.Cli.Reporting;
+
+/// <summary>
+/// A record as the report sees it: the cell's axis values, its status (complete, diverged, failed,
+/// or unreadable for a file that is not a record), and the quantities the figures plot. The
+/// names are those the experiments record: test accuracy from the scalar `final_test_accuracy`,
+/// else the scalar `test_accuracy`, else the last value of the curve `test_accuracy`; training
+/// loss from the curve `train_loss` (keyed by step).
+/// </summary>
+/// <param name="Variant">The extra axes, "net=mlp, bn=true" ("" for none).</param>
+/// <param name="Problem">The error of a failed cell, or why a file could not be read.</param>
+public sealed record CellRow(
+    string Experiment, string Tier, string Cell, string Path,
+    double? Beta, double? Eta, double? EtaTilde, double? Z0, int? Seed,
+    string Variant,
+    string Status, long? DivergenceStep, double? Accuracy, double? FinalLoss, double? Seconds,
+    string? Problem,
+    Curve? TrainLoss)
+{
+    public const string Complete = "complete", Diverged = "diverged", Failed = "failed", Unreadable = "unreadable";
+    public static readonly string[] Statuses = [Complete, Diverged, Failed, Unreadable];
+
+    /// <summary>Diverged, failed and unreadable cells: figures mark them, never drop them.</summary>
+    public bool IsBroken => Status != Complete;
+
+    public string Z0Label => Z0 is { } z ? Axis.FormatNumber(z) : "init";
+
+    /// <summary>What a line of a figure stands for besides beta and the learning rate: ||Z0|| and the extra axes.</summary>
+    public string Series => $"‖Z0‖={Z0Label}" + (Variant.Length > 0 ? $", {Variant}" : "");
+
+    public static CellRow Of(StoredRecord stored)
+    {
+        if (stored.Record is not { } record)
+            return FromId(stored) with { Status = Unreadable, Problem = stored.Problem };
+        var cell = record.Config["cell"] as JsonObject;
+        string[] axes = ["beta", "eta", "etaTilde", "learningRateGivenAs", "logitScale", "seed"];
+        string variant = cell is null ? "" : string.Join(", ", cell.Where(kv => !axes.Contains(kv.Key)).Select(kv => $"{kv.Key}={Text(kv.Value)}"));
+        return new CellRow(stored.Experiment, stored.Tier, stored.Cell, stored.Path,
+            Number(cell?["beta"]), Number(cell?["eta"]), Number(cell?["etaTilde"]), Number(cell?["logitScale"]), record.Seed,
+            variant, record.Status.ToString().ToLowerInvariant(), record.DivergenceStep, AccuracyOf(record), FinalLossOf(record),
+            (record.EndedAt - record.StartedAt).TotalSeconds,
+            stored.Problem ?? record.Error, record.Curves.GetValueOrDefault("train_loss"));
+    }
+
+    static double? AccuracyOf(RunRecord record)
+    {
+        foreach (string name in new[] { "final_test_accuracy", "test_accuracy" })
+            if (record.Scalars.TryGetValue(name, out double v) && double.IsFinite(v)) return v;
+        return record.Curves.TryGetValue("test_accuracy", out var curve) ? LastFinite(curve) : null;
+    }
+
+    static double? FinalLossOf(RunRecord record) =>
+        record.Curves.TryGetValue("train_loss", out var curve) ? LastFinite(curve)
+        : record.Scalars.TryGetValue("final_train_loss", out double v) && double.IsFinite(v) ? v : null;
+
+    static double? LastFinite(Curve curve) => curve.Values.Where(double.IsFinite).Select(v => (double?)v).LastOrDefault();
+
+    static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? d : null;
+
+    static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s! : node?.ToJsonString() ?? "null";
+
+    /// <summary>An unreadable file's cell, from its id (`beta=0.1_etat=0.01_z0=1_seed=0`), so that
+    /// figures can still place it.</summary>
+    static CellRow FromId(StoredRecord stored)
+    {
+        var parts = stored.Cell.Split('_').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        double? Get(string key) => parts.TryGetValue(key, out string? s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : null;
+        double? beta = Get("beta"), etaTilde = Get("etat"), eta = Get("eta");
+        if (beta is { } b) (eta, etaTilde) = (eta ?? etaTilde / (b * b), etaTilde ?? eta * b * b);
+        string[] builtIn = ["beta", "etat", "eta", "z0", "seed"];
+        return new CellRow(stored.Experiment, stored.Tier, stored.Cell, stored.Path, beta, eta, etaTilde, Get("z0"),
+            (int?)Get("seed"), string.Join(", ", parts.Where(kv => !builtIn.Contains(kv.Key)).Select(kv => $"{kv.Key}={kv.Value}")),
+            Unreadable, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+
+namespace Repro.Cli.Reporting;
+
+/// <summary>The part of a report for one experiment's tier: its figures and its cells.</summary>
+public sealed partial class Section
+{
+    public string Experiment { get; }
+    public string Tier { get; }
+    public IReadOnlyList<CellRow> Rows { get; }
+    public IReadOnlyList<Figure> Figures { get; }
+
+    public Section(string experiment, string tier, IReadOnlyList<CellRow> rows)
+    {
+        (Experiment, Tier, Rows) = (experiment, tier, rows);
+        Figures =
+        [
+            AccuracyVsBetaFigure.Of(rows),
+            AccuracyHeatmapFigure.Of(rows),
+            LossCollapseFigure.Of(rows),
+            BestEtaFigure.Of(rows),
+            SeedSpreadFigure.Of(rows),
+        ];
+    }
+
+    /// <summary>An HTML id and file name: `logreg-synthetic-smoke`.</summary>
+    public string Id => Safe($"{Experiment}-{Tier}");
+
+    public string FigureId(Figure figure) => $"{Id}-{figure.Name}";
+
+    static string Safe(string text) => Unsafe().Replace(text.ToLowerInvariant(), "-");
+
+    [GeneratedRegex("[^a-z0-9-]+")]
+    private static partial Regex Unsafe();
+}

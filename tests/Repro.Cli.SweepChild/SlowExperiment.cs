@@ -1,0 +1,63 @@
+using Repro.Harness;
+
+namespace Repro.Cli.SweepChild;
+
+public sealed record SlowSettings(int Steps);
+
+/// <summary>
+/// A 6-cell grid (beta 0.1, 1, 10 x seeds 0, 1) whose run is arithmetic, no tensors: a loss
+/// curve, an accuracy, progress every step. <see cref="StepDelay"/> makes each step take that
+/// long (kill tests stop it mid-cell); <see cref="FailSeed"/> and <see cref="DivergeBeta"/> make
+/// cells fail or diverge. None of these is part of the configuration: they change how a cell
+/// behaves, not which cell it is.
+/// </summary>
+public sealed class SlowExperiment : Experiment<SlowSettings>
+{
+    public TimeSpan StepDelay { get; init; }
+    public int? FailSeed { get; init; }
+    public double? DivergeBeta { get; init; }
+    public IReadOnlyList<DataNeed> Needs { get; init; } = [];
+    int runs;
+    public int Runs => runs;
+
+    public override string Name => "slow-test";
+    public override string Description => "arithmetic cells, slow on demand (CLI tests)";
+    public override SlowSettings Settings(Tier tier) => new(Steps: 20);
+
+    public override Grid Grid(Tier tier) => new()
+    {
+        Betas = [0.1, 1, 10],
+        LearningRates = LearningRates.EtaTilde(0.1),
+        LogitScales = [1.0],
+        Seeds = [0, 1],
+    };
+
+    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Needs;
+
+    protected override CellResult Run(CellContext<SlowSettings> context)
+    {
+        Interlocked.Increment(ref runs);
+        var (cell, steps) = (context.Cell, context.Settings.Steps);
+        if (cell.Seed == FailSeed) throw new InvalidOperationException($"slow-test fails at seed {cell.Seed} on purpose");
+        var result = new CellResult();
+        var loss = result.Curve("train_loss");
+        for (int step = 0; step <= steps; step++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            if (StepDelay > TimeSpan.Zero) context.Cancellation.WaitHandle.WaitOne(StepDelay);
+            if (cell.Beta == DivergeBeta && step == steps / 2)
+            {
+                result.Diverged(step);
+                loss.Add(step, double.NaN);
+                return result;
+            }
+            double value = Math.Log(4) * Math.Exp(-cell.EtaTilde * step) + 0.01 * cell.Seed;
+            loss.Add(step, value);
+            context.Progress(new CellProgress(step, steps, new Dictionary<string, double> { ["loss"] = value, ["accuracy"] = 1 - value / 2 }));
+        }
+        result.Scalars["final_test_accuracy"] = 0.5 + 0.1 * Math.Log10(cell.Beta * 100) / 3 + 0.01 * cell.Seed;
+        return result;
+    }
+
+    protected override IEnumerable<Quantity> Golden(RunRecord record) => [new("final_test_accuracy", record.Scalars["final_test_accuracy"])];
+}

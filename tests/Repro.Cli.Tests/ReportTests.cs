@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Repro.Harness;
+
+namespace Repro.Cli.Tests;
+
+/// <summary>
+/// A report of a results directory with complete, diverged, failed and unreadable cells, opened
+/// in headless Chromium: every figure is drawn as SVG, no console message, every cell in the
+/// table with how it ended; SVG files rendered by vega-cli beside the page. A section whose
+/// records lack accuracies says so in place of those figures.
+/// </summary>
+public class ReportTests
+{
+    static readonly Grid Grid = new()
+    {
+        Betas = [0.1, 1, 10],
+        LearningRates = LearningRates.EtaTilde(0.03, 0.1, 0.3),
+        LogitScales = [1.0, 10],
+        Seeds = [0, 1],
+    };
+
+    static readonly string[] AllFigures = ["accuracy-vs-beta", "accuracy-heatmap", "loss-collapse", "best-eta-vs-beta", "seed-spread"];
+
+    /// <summary>demo/short: every figure's data; beta = 10 at eta~ = 0.3 diverges, one cell fails,
+    /// one file is not a record. lossonly/smoke: loss curves but no accuracy.</summary>
+    static void WriteResults(string root)
+    {
+        var store = new ResultStore(root);
+        foreach (var cell in Grid.Cells())
+        {
+            if (cell.Beta == 10 && cell.EtaTilde == 0.3)
+                store.Write(Records.Of("demo", Tier.Short, cell, RunStatus.Diverged, r => r.Curves["train_loss"] = Records.Loss(cell, 50, divergedAt: 17)));
+            else if (cell.Beta == 0.1 && cell.EtaTilde == 0.03 && cell.LogitScale == 10 && cell.Seed == 1)
+                store.Write(Records.Of("demo", Tier.Short, cell, RunStatus.Failed));
+            else
+                store.Write(Records.Of("demo", Tier.Short, cell, RunStatus.Complete, r =>
+                {
+                    r.Curves["train_loss"] = Records.Loss(cell, 50);
+                    r.Scalars["final_test_accuracy"] = 0.9 - 0.05 * Math.Abs(Math.Log10(cell.Beta)) - 0.1 * Math.Abs(cell.EtaTilde - 0.1) - 0.01 * cell.Seed;
+                }));
+        }
+        File.WriteAllText(store.PathFor("demo", Tier.Short, "beta=1_etat=0.1_z0=10_seed=1"), "{ not a record");
+        foreach (var cell in Grid.Cells().Where(c => c.Seed == 0 && c.LogitScale == 1))
+            store.Write(Records.Of("lossonly", Tier.Smoke, cell, RunStatus.Complete, r => r.Curves["train_loss"] = Records.Loss(cell, 50)));
+    }
+
+    [Test]
+    public void EveryFigureIsDrawnWithoutConsoleErrorsAndEveryCellIsListed()
+    {
+        using var dir = new TempDirectory();
+        WriteResults(dir["results"]);
+
+        var result = Cli.Run([], "report", dir["results"], "--out", dir["report"]);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        string page = dir["report/index.html"];
+        Assert.That(result.Out.Trim(), Is.EqualTo($"report: {page}"));
+        Assert.That(result.Error, Is.Empty, "vega-cli rendered every figure without a warning");
+
+        var dom = HeadlessChromium.DumpDom(page);
+        string screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "report-screenshot.png");
+        HeadlessChromium.Screenshot(page, screenshot, 1400, 3200);
+        TestContext.AddTestAttachment(screenshot, "the report in headless Chromium");
+
+        Assert.That(dom.Console, Is.Empty, "the page logged nothing to the console (no errors, no Vega warnings)");
+        Assert.That(dom.Output, Does.Contain("data-rendered=\"ok\""), "every figure was drawn");
+        var figures = Figures(dom.Output);
+        foreach (string name in AllFigures)
+            Assert.That(figures[$"demo-short-{name}"], Does.Contain("<svg"), $"demo/short {name} is drawn");
+        foreach (string name in new[] { "loss-collapse", "best-eta-vs-beta" })
+            Assert.That(figures[$"lossonly-smoke-{name}"], Does.Contain("<svg"), $"lossonly/smoke {name} is drawn");
+        foreach (string name in new[] { "accuracy-vs-beta", "accuracy-heatmap", "seed-spread" })
+            Assert.That(figures[$"lossonly-smoke-{name}"], Does.Contain("class=\"absent\"").And.Contain("test accuracy").And.Not.Contain("<svg"),
+                $"lossonly/smoke {name} says its data is absent");
+
+        // Every cell is in a table row, marked with how it ended: nothing is dropped.
+        Assert.That(Regex.Matches(dom.Output, "<tr class=\"status-").Count, Is.EqualTo(Grid.Cells().Count + 9));
+        Assert.That(Regex.Matches(dom.Output, "<tr class=\"status-diverged\"").Count, Is.EqualTo(4));
+        Assert.That(Regex.Matches(dom.Output, "<tr class=\"status-failed\"").Count, Is.EqualTo(1));
+        Assert.That(Regex.Matches(dom.Output, "<tr class=\"status-unreadable\"").Count, Is.EqualTo(1));
+        Assert.That(dom.Output, Does.Contain("diverged at step 17").And.Contain("out of memory on purpose"));
+
+        // The SVG files vega-cli rendered, one per drawn figure, and their specs.
+        foreach (var (id, _) in figures.Where(f => f.Value.Contains("<svg")))
+        {
+            Assert.That(File.ReadAllText(dir[$"report/figures/{id}.svg"]), Does.StartWith("<svg"), id);
+            Assert.That(File.Exists(dir[$"report/specs/{id}.vl.json"]), id);
+        }
+        Assert.That(File.ReadAllText(page), Does.Not.Contain("<script src"), "the page loads nothing: Vega is inlined");
+    }
+
+    [Test]
+    public void ReportOfOneExperimentOnly()
+    {
+        using var dir = new TempDirectory();
+        WriteResults(dir["results"]);
+        var result = Cli.Run([], "report", dir["results"], "--experiment", "lossonly", "--out", dir["report"]);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        string html = File.ReadAllText(dir["report/index.html"]);
+        Assert.That(html, Does.Contain("id=\"lossonly-smoke\"").And.Not.Contain("id=\"demo-short\""));
+
+        var none = Cli.Run([], "report", dir["results"], "--experiment", "nothing", "--out", dir["report"]);
+        Assert.That(none.ExitCode, Is.EqualTo(2));
+        Assert.That(none.Error, Does.Contain("no records of 'nothing'").And.Contain("experiments there: demo, lossonly"));
+    }
+
+    /// <summary>Each figure element's inner HTML by id.</summary>
+    static Dictionary<string, string> Figures(string dom) =>
+        Regex.Matches(dom, "<figure class=\"figure\" id=\"(?<id>[^\"]+)\"[^>]*>(?<body>.*?)</figure>", RegexOptions.Singleline)
+            .ToDictionary(m => m.Groups["id"].Value, m => m.Groups["body"].Value);
+}
