@@ -3,7 +3,8 @@ using Repro.Harness;
 namespace Repro.Experiments.Tests;
 
 /// <summary>theory-checks: THEORY.md's T1 and T2 per cell, T3, T4 and T5 across the grid, with the tolerances it gives (calibrated on a
-/// float64 PyTorch reference). See experiments/Repro.Experiments/TheoryChecks.cs.</summary>
+/// float64 PyTorch reference MLP). On the small CNN of the Short tier, the exact statements (T1, T2, T3(a), T5's eta_lin) are
+/// asserted and the calibrated ones (T3(b), T3(c), T4, T5's no-spike eta) reported. See experiments/Repro.Experiments/TheoryChecks.cs.</summary>
 public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
 {
     protected override void CheckCell(Tier tier, RunRecord record)
@@ -29,15 +30,26 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
     // tolerances; the measured slopes are pinned
     // in the tier's summary golden.
     static double Beta(RunRecord r) => r.Config["cell"]!["beta"]!.GetValue<double>();
+    static string Network(RunRecord r) => r.Config["cell"]!["net"]?.GetValue<string>() ?? TheoryNetwork.Mlp;
+
+    /// <summary>A calibrated check: asserted on THEORY.md's reference MLP, reported elsewhere
+    /// (its tolerances were calibrated on the MLP only).</summary>
+    static void Calibrated(bool asserted, double value, NUnit.Framework.Constraints.IResolveConstraint expected, string what)
+    {
+        if (asserted) Assert.That(value, expected, what);
+        else TestContext.Out.WriteLine($"  reported, not asserted: {what} = {value:F3} (THEORY.md's tolerance, calibrated on the MLP: {expected.Resolve().Description})");
+    }
 
     [TestCaseSource(nameof(SelectedTier))]
     public void T3ToT5HoldAcrossTheGrid(Tier tier)
     {
         var records = EnsureGrid(tier);
         var quantities = new List<Quantity>();
-        foreach (var seed in records.GroupBy(r => r.Seed))
+        foreach (var seed in records.GroupBy(r => (Net: Network(r), r.Seed)))
         {
-            string at = $"@seed={seed.Key}";
+            bool mlp = seed.Key.Net == TheoryNetwork.Mlp;
+            // The smoke tier's quantities keep their names of before the `net` axis.
+            string at = tier == Tier.Smoke ? $"@seed={seed.Key.Seed}" : $"@net={seed.Key.Net},seed={seed.Key.Seed}";
             var t3 = seed.Where(r => r.Curves.ContainsKey("t3_loss")).ToDictionary(Beta);
             Assert.That(t3.Keys, Is.SupersetOf(new[] { 0.1, 0.3, 1, 3, 10, 30 }), "T3 runs at beta 0.1 ... 30");
 
@@ -55,12 +67,12 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
             {
                 var loss = t3[b].Curves["t3_loss"].Values;
                 int t = Enumerable.Range(0, loss.Count).FirstOrDefault(i => Math.Abs(loss[i] - reference[i]) / reference[i] > 0.05, -1);
-                Assert.That(t, Is.GreaterThan(0), $"T3(b): beta={b} never departs from beta=10 within {loss.Count - 1} steps{at}");
-                return (double)t;
+                if (mlp) Assert.That(t, Is.GreaterThan(0), $"T3(b): beta={b} never departs from beta=10 within {loss.Count - 1} steps{at}");
+                return t > 0 ? t : double.NaN;
             }).ToArray();
             double departureSlope = Repro.Dynamics.Probes.LogLogSlope(betas, departures);
             TestContext.Out.WriteLine($"T3(b){at}: departure steps {string.Join(", ", departures)} at beta {string.Join(", ", betas)}; slope {departureSlope:F3} (reference 0.97)");
-            Assert.That(departureSlope, Is.InRange(0.7, 1.2), $"T3(b) slope of the departure step against beta{at}");
+            Calibrated(mlp, departureSlope, Is.InRange(0.7, 1.2), $"T3(b) slope of the departure step against beta{at}");
             quantities.Add(new($"t3b_departure_slope{at}", departureSlope, new Tolerance(1e-6, 1e-9)));
 
             // t_nl ~ beta / eta~ (THEORY.md): reported with both criteria, beside the claim (slope 1).
@@ -77,7 +89,7 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
             double[] rhoBetas = [1, 3, 10, 30];
             double rhoSlope = Repro.Dynamics.Probes.LogLogSlope(rhoBetas, rhoBetas.Select(b => t3[b].Scalars["t3_rho@s=1"]).ToArray());
             TestContext.Out.WriteLine($"T3(c){at}: slope of rho(s=1) against beta over [1, 30]: {rhoSlope:F3}");
-            Assert.That(rhoSlope, Is.InRange(-1.15, -0.85), $"T3(c) slope of rho at s = 1 against beta{at}");
+            Calibrated(mlp, rhoSlope, Is.InRange(-1.15, -0.85), $"T3(c) slope of rho at s = 1 against beta{at}");
             quantities.Add(new($"t3c_rho_slope{at}", rhoSlope, new Tolerance(1e-6, 1e-9)));
             // ... and, for beta >= 3, depends on eta~ only through s. THEORY.md asks for agreement
             // within 15% over eta~ in [0.1, 1]; this implementation measures ~30% at every beta
@@ -95,12 +107,16 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
             var q = seed.Single(r => Beta(r) == 1).Scalars;
             double SlopeZ0(double[] z0s) => Repro.Dynamics.Probes.LogLogSlope(z0s, z0s.Select(z => q[$"t4_t_learn@z0={Axis.FormatNumber(z)}"]).ToArray());
             double low = SlopeZ0([0.3, 1, 3]), high = SlopeZ0([1, 3, 10]);
-            double[] etas = [0.01, 0.03, 0.1];
-            double etaSlope = Repro.Dynamics.Probes.LogLogSlope(etas, etas.Select(e => q[$"t4_t_learn@etat={Axis.FormatNumber(e)}"]).ToArray());
+            // The eta~ values are in the keys (the CNN's are scaled down from the MLP's).
+            var byEta = q.Where(kv => kv.Key.StartsWith("t4_t_learn@etat=", StringComparison.Ordinal))
+                .Select(kv => (EtaTilde: double.Parse(kv.Key["t4_t_learn@etat=".Length..], System.Globalization.CultureInfo.InvariantCulture), TLearn: kv.Value))
+                .OrderBy(p => p.EtaTilde).ToList();
+            Assert.That(byEta, Has.Count.EqualTo(3), $"T4 runs at three eta~{at}");
+            double etaSlope = Repro.Dynamics.Probes.LogLogSlope(byEta.Select(p => p.EtaTilde).ToArray(), byEta.Select(p => p.TLearn).ToArray());
             TestContext.Out.WriteLine($"T4{at}: slope against ||Z0|| {low:F3} over [0.3, 3], {high:F3} over [1, 10]; against eta~ {etaSlope:F3}");
-            Assert.That(low, Is.EqualTo(1).Within(0.1), $"T4 slope of t_learn against ||Z0|| over [0.3, 3]{at}");
-            Assert.That(high, Is.EqualTo(1).Within(0.25), $"T4 slope of t_learn against ||Z0|| over [1, 10]{at}");
-            Assert.That(etaSlope, Is.EqualTo(-1).Within(0.05), $"T4 slope of t_learn against eta~{at}");
+            Calibrated(mlp, low, Is.EqualTo(1).Within(0.1), $"T4 slope of t_learn against ||Z0|| over [0.3, 3]{at}");
+            Calibrated(mlp, high, Is.EqualTo(1).Within(0.25), $"T4 slope of t_learn against ||Z0|| over [1, 10]{at}");
+            Calibrated(mlp, etaSlope, Is.EqualTo(-1).Within(0.05), $"T4 slope of t_learn against eta~{at}");
             quantities.Add(new($"t4_slope_z0_low{at}", low, new Tolerance(1e-6, 1e-9)));
             quantities.Add(new($"t4_slope_z0_high{at}", high, new Tolerance(1e-6, 1e-9)));
             quantities.Add(new($"t4_slope_etat{at}", etaSlope, new Tolerance(1e-6, 1e-9)));
@@ -109,20 +125,35 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
             var t5 = seed.Where(r => r.Scalars.ContainsKey("t5_eta_lin")).OrderBy(Beta).ToList();
             double[] t5Betas = t5.Select(Beta).ToArray();
             Assert.That(t5Betas, Is.EqualTo(new[] { 0.01, 0.03, 0.1, 0.3, 1, 3, 10 }), "T5 betas");
-            double Slope(string name)
+            double Slope(string name, Func<double, bool>? betaRange = null)
             {
-                var values = t5.Select(r => r.Scalars[name]).ToArray();
+                var points = t5.Where(r => betaRange?.Invoke(Beta(r)) ?? true).ToList();
+                var values = points.Select(r => r.Scalars[name]).ToArray();
                 Assert.That(values, Has.All.Positive, $"T5 {name} found at every beta{at}");
-                return Repro.Dynamics.Probes.LogLogSlope(t5Betas, values);
+                return Repro.Dynamics.Probes.LogLogSlope(points.Select(Beta).ToArray(), values);
             }
             double linSlope = Slope("t5_eta_lin"), spikeSlope = Slope("t5_eta_no_spike"), bestSlope = Slope("t5_eta_best");
             TestContext.Out.WriteLine($"T5{at}: slopes against beta: eta_lin {linSlope:F3} (exact -2), no spike {spikeSlope:F3} (reference -1.27), " +
                                       $"best {bestSlope:F3} (the seed's claim eta* ~ 1/beta: -1; reported, not asserted)");
             Assert.That(linSlope, Is.EqualTo(-2).Within(0.02), $"T5 slope of eta_lin against beta{at}");
-            Assert.That(spikeSlope, Is.InRange(-1.6, -1.0), $"T5 slope of the no-spike eta against beta{at}");
+            Calibrated(mlp, spikeSlope, Is.InRange(-1.6, -1.0), $"T5 slope of the no-spike eta against beta{at}");
             quantities.Add(new($"t5_slope_eta_lin{at}", linSlope, new Tolerance(1e-6, 1e-9)));
             quantities.Add(new($"t5_slope_eta_no_spike{at}", spikeSlope, new Tolerance(1e-6, 1e-9)));
             quantities.Add(new($"t5_slope_eta_best{at}", bestSlope, new Tolerance(1e-6, 1e-9)));
+
+            // T5 with last-layer rescaling (the experiments' recipe): THEORY.md expects two regimes,
+            // flat for beta <= 0.1 and about 1/beta^2 above 1; each is fitted on its own, never one
+            // line across, and reported.
+            if (t5.All(r => r.Scalars.ContainsKey("t5ll_eta_lin")))
+                foreach (var (regime, range) in new (string, Func<double, bool>)[] { ("low", b => b <= 0.1), ("high", b => b >= 1) })
+                {
+                    double ll = Slope("t5ll_eta_lin", range), llSpike = Slope("t5ll_eta_no_spike", range), llBest = Slope("t5ll_eta_best", range);
+                    TestContext.Out.WriteLine($"T5 last-layer rescaling{at}, beta {(regime == "low" ? "<= 0.1" : ">= 1")}: slopes eta_lin {ll:F3}, no spike {llSpike:F3}, " +
+                                              $"best {llBest:F3} (THEORY.md: {(regime == "low" ? "flat, about 0" : "about -2")}; reported)");
+                    quantities.Add(new($"t5ll_slope_eta_lin_{regime}{at}", ll, new Tolerance(1e-6, 1e-9)));
+                    quantities.Add(new($"t5ll_slope_eta_no_spike_{regime}{at}", llSpike, new Tolerance(1e-6, 1e-9)));
+                    quantities.Add(new($"t5ll_slope_eta_best_{regime}{at}", llBest, new Tolerance(1e-6, 1e-9)));
+                }
         }
         CheckSummary(tier, records, quantities);
     }

@@ -1,10 +1,13 @@
 // theory-checks: the exact statements of THEORY.md, measured on its reference setting (an MLP
 // 32-256-256-10, tanh, 256 examples of 10 classes from a random linear teacher, float64,
-// full-batch gradient descent), one cell per beta.
-// Run:  dotnet msbuild -t:Smoke  (5 cells, a few seconds)
+// full-batch gradient descent), one cell per beta; the Short tier adds the same checks on a small
+// CNN and 256 Fashion-MNIST images (the grid's `net` axis), where THEORY.md's calibrated
+// tolerances are reported rather than asserted, and T5's last-layer-rescaling variant.
+// Run:  dotnet msbuild -t:Smoke  (about a minute)   dotnet msbuild -t:Short  (minutes)
 // Measures per cell: T1, the relative error of the logit gradient against (beta/M)(softmax(Z) - Y)
 // in float64 and float32; T2, the first step's ratio r = (L1 - L0) / dloss_dt0 over a sweep of
-// eta = c / max(1, beta^2), c in [1e-4, 1e-2], and the spread of (1 - r) / eta over that sweep.
+// eta = c / max(1, beta^2), c in [1e-4, 1e-2], and the spread of (1 - r) / eta over that sweep;
+// and the runs of T3-T5 whose slopes across beta the fixture computes.
 // The fixture (TheoryChecksTests) asserts THEORY.md's tolerances; goldens pin the values.
 using Repro.Data;
 using Repro.Dynamics;
@@ -21,6 +24,8 @@ public sealed record TheorySettings(
     int[] Hidden,          // hidden widths
     int Classes,           // K
     string Activation,     // tanh or relu
+    int[] CnnChannels,     // net = cnn: the two convolutions' channels (SmallCnn on 28x28 Fashion-MNIST)
+    double CnnEtaTildeScale,// net = cnn: factor on every eta~ of T3 and T4 (its tangent kernel is ~8x the MLP's)
     double[] FirstStepC,   // T2: eta = c / max(1, beta^2)
     double T3EtaTilde,     // T3: the eta~ of the collapse runs (fixed network plus offset, ||Z0|| = 1)
     int T3Steps,           // T3: steps of the real and the linearized run
@@ -32,20 +37,25 @@ public sealed record TheorySettings(
     int T4MaxSteps,
     double[] T5Range,      // T5: the betas [min, max] that measure learning rates
     int T5Steps,           // T5: N, the steps of each run of the learning-rate scan
-    int[] T5Scan);         // T5: eta = 2^k, k from floor(log2 eta_lin) + Scan[0] to + Scan[1]
+    int[] T5Scan,          // T5: eta = 2^k, k from floor(log2 eta_lin) + Scan[0] to + Scan[1]
+    bool T5LastLayer);     // T5 again with last-layer rescaling instead of the offset (two regimes, reported)
 
 public sealed class TheoryChecks : Experiment<TheorySettings>
 {
     public override string Name => "theory-checks";
-    public override string Description => "THEORY.md T1-T4 on the reference MLP (float64, full batch)";
+    public override string Description => "THEORY.md T1-T5 on the reference MLP (float64, full batch); Short adds a small CNN on Fashion-MNIST";
     public override bool HasSummary => true;
 
     public override TheorySettings Settings(Tier tier) => new(
-        Examples: 256, Features: 32, Hidden: [256, 256], Classes: 10, Activation: "tanh",
+        Examples: 256, Features: 32, Hidden: [256, 256], Classes: 10, Activation: "tanh", CnnChannels: [8, 16], CnnEtaTildeScale: 0.1,
         FirstStepC: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
         T3EtaTilde: 0.05, T3Steps: 400, T3Range: [0.1, 30], T3RhoEtaTilde: [0.1, 0.3, 1],
         T4Z0: [0.3, 1, 3, 10], T4EtaTildeAtZ0: 0.05, T4EtaTilde: [0.01, 0.03, 0.1], T4MaxSteps: 5000,
-        T5Range: [0.01, 10], T5Steps: 100, T5Scan: [-10, 8]);
+        T5Range: [0.01, 10], T5Steps: 100, T5Scan: [-10, 8], T5LastLayer: tier != Tier.Smoke);
+
+    // Smoke is synthetic; Short and Full add the CNN on a Fashion-MNIST subset.
+    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) =>
+        tier == Tier.Smoke ? [] : [DataSources.Package("fashion-mnist")];
 
     public override Grid Grid(Tier tier) => new()
     {
@@ -54,18 +64,23 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
         // rate of the training checks (T3).
         LearningRates = LearningRates.EtaTilde(0.05),
         Seeds = tier.Pick<int[]>([0], [0, 1, 2], [0, 1, 2]),
+        // Smoke is THEORY.md's reference setting alone; Short repeats every check on the small CNN.
+        Extra = tier == Tier.Smoke ? [] : [new Axis("net", TheoryNetwork.Mlp, TheoryNetwork.Cnn)],
     };
+
+    /// <summary>The cell's network: the `net` axis, or the reference MLP where the grid has no such axis.</summary>
+    public static string Network(Cell cell) =>
+        cell.Extra.Any(kv => kv.Key == "net") ? cell.Get<string>("net") : TheoryNetwork.Mlp;
 
     protected override CellResult Run(CellContext<TheorySettings> context)
     {
         var (s, cell) = (context.Settings, context.Cell);
         double beta = cell.Beta;
         var result = new CellResult();
-        var (x, y) = LinearTeacher.Sample(s.Examples, s.Features, s.Classes, (ulong)cell.Seed);
-        using var disposeX = x;
-        using var disposeY = y;
-        using var g = new Generator((ulong)cell.Seed + 1000);
-        using var model = new Mlp([s.Features, .. s.Hidden, s.Classes], s.Activation, g, ScalarType.Float64);
+        using var network = new TheoryNetwork(Network(cell), s, cell.Seed);
+        var (x, y) = (network.X, network.Y);
+        ulong netSeed = (ulong)cell.Seed + 1000;
+        using var model = network.New(netSeed);
 
         using (var scope = NewDisposeScope())
         {
@@ -105,82 +120,93 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
             theta0.ForEach(t => t.Dispose());
         }
 
-        ulong netSeed = (ulong)cell.Seed + 1000;
+        // The CNN's tangent kernel at initialization is ~8x the MLP's (eta_lin at beta = 1: 0.59
+        // against 5.0), so at the MLP's eta~ it learns within a step or three; its eta~ values are
+        // scaled down so that t_learn and t_nl span many steps, as THEORY.md asks of T4.
+        double etaScale = network.Name == TheoryNetwork.Cnn ? s.CnnEtaTildeScale : 1;
+        double Scaled(double etaTilde) => Math.Round(etaTilde * etaScale, 12);  // 0.001, not 0.0010000000000000002
         if (beta >= s.T3Range[0] && beta <= s.T3Range[1])
         {
             // T3: the network and its linearization, fixed network plus offset, ||Z0|| = 1.
-            var run = OffsetRun.Train(s, x, y, netSeed, beta, s.T3EtaTilde, z0Norm: 1, s.T3Steps, linearized: true, stopAtLearn: false);
+            double t3EtaTilde = Scaled(s.T3EtaTilde);
+            var run = FullBatchRun.Train(network, netSeed, beta, t3EtaTilde, z0Norm: 1, s.T3Steps, linearized: true, stopAtLearn: false);
             for (int t = 0; t < run.Loss.Count; t++)
             {
                 result.Curve("t3_loss").Add(t, run.Loss[t]);
                 result.Curve("t3_lin_loss").Add(t, run.LinLoss[t]);
                 result.Curve("t3_rho").Add(t, run.Rho[t]);
             }
-            result.Scalars["t3_rho@s=1"] = run.Rho[(int)Math.Round(1 / s.T3EtaTilde)];
+            result.Scalars["t3_eta_tilde"] = t3EtaTilde;
+            result.Scalars["t3_rho@s=1"] = run.Rho[(int)Math.Round(1 / t3EtaTilde)];
             // t_nl by both of THEORY.md's criteria (each NaN if not reached within the run).
             result.Scalars["t3_t_nl_rho"] = Probes.Crossing(Enumerable.Range(0, run.Rho.Count).Select(t => (long)t).ToList(), run.Rho, 0.1);
             result.Scalars["t3_t_nl_ntk"] = Probes.Crossing(run.NtkChange.Steps, run.NtkChange.Values, 0.1);
             result.Curves["t3_ntk_change"] = run.NtkChange;
             result.Notes["t_nl"] = $"t3_t_nl_rho: rho = ||Z - Z_lin|| / ||Z - Z0|| >= 0.1, every step; t3_t_nl_ntk: ||Theta_t - Theta_0|| / ||Theta_0|| >= 0.1 " +
-                                   $"on the first {OffsetRun.NtkProbe} examples, every {OffsetRun.NtkEvery} steps; both interpolated";
+                                   $"on the first {FullBatchRun.NtkProbe} examples, every {FullBatchRun.NtkEvery} steps; both interpolated";
             if (beta >= 3)
-                foreach (double etaTilde in s.T3RhoEtaTilde)
+                foreach (double etaTilde in s.T3RhoEtaTilde.Select(Scaled))
                 {
                     int t1 = (int)Math.Round(1 / etaTilde);
-                    var shortRun = OffsetRun.Train(s, x, y, netSeed, beta, etaTilde, z0Norm: 1, t1, linearized: true, stopAtLearn: false);
+                    var shortRun = FullBatchRun.Train(network, netSeed, beta, etaTilde, z0Norm: 1, t1, linearized: true, stopAtLearn: false);
                     result.Scalars[$"t3_rho@s=1,etat={Axis.FormatNumber(etaTilde)}"] = shortRun.Rho[t1];
                 }
         }
         if (beta >= s.T5Range[0] && beta <= s.T5Range[1])
-            LearningRateScan(s, x, y, netSeed, beta, result);
+        {
+            LearningRateScan(s, network, netSeed, beta, Z0Recipe.OffsetNetworkDirection, "t5", result);
+            if (s.T5LastLayer) LearningRateScan(s, network, netSeed, beta, Z0Recipe.LastLayerRescaling, "t5ll", result);
+        }
         if (beta == 1)
         {
             // T4: when learning starts, t_learn (r = ||Z - Z0|| / ||Z0|| reaches 0.5), against ||Z0|| and eta~.
             foreach (double z0 in s.T4Z0)
                 result.Scalars[$"t4_t_learn@z0={Axis.FormatNumber(z0)}"] =
-                    OffsetRun.Train(s, x, y, netSeed, beta, s.T4EtaTildeAtZ0, z0, s.T4MaxSteps, linearized: false, stopAtLearn: true, gaussianZ0: true).TLearn;
-            foreach (double etaTilde in s.T4EtaTilde)
+                    FullBatchRun.Train(network, netSeed, beta, Scaled(s.T4EtaTildeAtZ0), z0, s.T4MaxSteps, linearized: false, stopAtLearn: true, Z0Recipe.OffsetGaussian).TLearn;
+            foreach (double etaTilde in s.T4EtaTilde.Select(Scaled))
                 result.Scalars[$"t4_t_learn@etat={Axis.FormatNumber(etaTilde)}"] =
-                    OffsetRun.Train(s, x, y, netSeed, beta, etaTilde, 1, s.T4MaxSteps, linearized: false, stopAtLearn: true, gaussianZ0: true).TLearn;
+                    FullBatchRun.Train(network, netSeed, beta, etaTilde, 1, s.T4MaxSteps, linearized: false, stopAtLearn: true, Z0Recipe.OffsetGaussian).TLearn;
         }
         return result;
     }
 
     /// <summary>
-    /// T5 at one beta (fixed network plus offset, ||Z0|| = 1): eta_lin = 2 / lambda_max of the
-    /// Gauss-Newton matrix at initialization; then full-batch runs of N steps at eta = 2^k around it:
-    /// the largest eta whose loss never rises above its initial value ("no spike"), and the eta with
-    /// the lowest loss after N steps.
+    /// T5 at one beta (||Z0|| = 1): eta_lin = 2 / lambda_max of the Gauss-Newton matrix at
+    /// initialization; then full-batch runs of N steps at eta = 2^k around it: the largest eta whose
+    /// loss never rises above its initial value ("no spike"), and the eta with the lowest loss after
+    /// N steps. With the fixed network plus offset (quantities `t5_*`) the kernel is the same at
+    /// every beta; with last-layer rescaling (`t5ll_*`) it is not.
     /// </summary>
-    static void LearningRateScan(TheorySettings s, Tensor x, Tensor y, ulong netSeed, double beta, CellResult result)
+    static void LearningRateScan(TheorySettings s, TheoryNetwork network, ulong netSeed, double beta, Z0Recipe recipe, string prefix, CellResult result)
     {
-        int[] widths = [s.Features, .. s.Hidden, s.Classes];
         double etaLin;
-        using (var frozen = new Mlp(widths, s.Activation, new Generator(netSeed), ScalarType.Float64))
-        using (var lin = new LinearizedModel(frozen, x))
-        using (var g = new Generator(netSeed + 2))
-        using (NewDisposeScope())
+        using (var frozen = network.New(netSeed))
         {
+            if (recipe == Z0Recipe.LastLayerRescaling) LogitScale.Rescale(frozen.LogitLayer, () => frozen.forward(network.X), beta, 1);
+            using var lin = new LinearizedModel(frozen, network.X);
+            using var g = new Generator(netSeed + 2);
+            using var scope = NewDisposeScope();
             Tensor f0 = lin.Logits();
-            Tensor probabilities = (f0 * (1 / LogitNorm.Rms(f0))).softmax(1);  // softmax(Z0), ||Z0|| = 1
+            // softmax(Z0) with ||Z0|| = 1: the offset sets Z0 along f0; rescaling makes beta f0 that size.
+            Tensor probabilities = recipe == Z0Recipe.LastLayerRescaling ? (f0 * beta).softmax(1) : (f0 * (1 / LogitNorm.Rms(f0))).softmax(1);
             etaLin = 2 / GaussNewton.TopEigenvalue(lin, probabilities, beta, g);
         }
-        result.Scalars["t5_eta_lin"] = etaLin;
+        result.Scalars[$"{prefix}_eta_lin"] = etaLin;
         double noSpike = double.NaN, best = double.NaN, bestLoss = double.PositiveInfinity;
         int k0 = (int)Math.Floor(Math.Log2(etaLin));
         for (int k = k0 + s.T5Scan[0]; k <= k0 + s.T5Scan[1]; k++)
         {
             double eta = Math.Pow(2, k);
-            var loss = OffsetRun.Train(s, x, y, netSeed, beta, eta * beta * beta, z0Norm: 1, s.T5Steps, linearized: false, stopAtLearn: false).Loss;
+            var loss = FullBatchRun.Train(network, netSeed, beta, eta * beta * beta, z0Norm: 1, s.T5Steps, linearized: false, stopAtLearn: false, recipe).Loss;
             bool finite = loss.All(double.IsFinite);
             if (finite && loss.All(l => l <= loss[0])) noSpike = eta;
             if (finite && loss[^1] < bestLoss) (best, bestLoss) = (eta, loss[^1]);
-            result.Curve("t5_final_loss_by_log2_eta").Add(k, finite ? loss[^1] : double.NaN);
+            result.Curve($"{prefix}_final_loss_by_log2_eta").Add(k, finite ? loss[^1] : double.NaN);
         }
-        result.Scalars["t5_eta_no_spike"] = noSpike;
-        result.Scalars["t5_eta_best"] = best;
+        result.Scalars[$"{prefix}_eta_no_spike"] = noSpike;
+        result.Scalars[$"{prefix}_eta_best"] = best;
         // A best eta at the top of the scan is a bound, not a measurement.
-        result.Scalars["t5_best_at_scan_top"] = Math.Log2(best) >= k0 + s.T5Scan[1] ? 1 : 0;
+        result.Scalars[$"{prefix}_best_at_scan_top"] = Math.Log2(best) >= k0 + s.T5Scan[1] ? 1 : 0;
     }
 
     /// <summary>T1: || autograd dL/dz - (beta/M)(softmax(beta z) - Y) || / || (beta/M)(softmax(beta z) - Y) ||.</summary>
@@ -197,7 +223,7 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
     /// <summary>T2: r = (L1 - L0) / dloss_dt0 with dloss_dt0 = -eta ||grad L||^2, for one step
     /// theta1 = theta0 - eta grad L; and a bound on r's round-off error, from computing L0 and L1
     /// (a few ulps each) and subtracting them.</summary>
-    static (double r, double roundOff) FirstStepRatio(Mlp model, Tensor x, Tensor y, double beta, double eta)
+    static (double r, double roundOff) FirstStepRatio(Classifier model, Tensor x, Tensor y, double beta, double eta)
     {
         using var scope = NewDisposeScope();
         var parameters = model.parameters();
@@ -226,7 +252,7 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
         for (int i = 0; i < points.Count; i++)
             yield return new(points[i].Key, points[i].Value, new Tolerance(Rtol: 1e-4, Atol: Math.Max(1e-10, 10 * bounds[i])));
         yield return new("t2_measurable_points", record.Scalars["t2_measurable_points"], new Tolerance(0, 0));
-        foreach (var (name, value) in record.Scalars.Where(kv => kv.Key.StartsWith("t3_", StringComparison.Ordinal) || kv.Key.StartsWith("t4_", StringComparison.Ordinal) || kv.Key.StartsWith("t5_", StringComparison.Ordinal)))
+        foreach (var (name, value) in record.Scalars.Where(kv => kv.Key.StartsWith("t3_", StringComparison.Ordinal) || kv.Key.StartsWith("t4_", StringComparison.Ordinal) || kv.Key.StartsWith("t5", StringComparison.Ordinal)))
             yield return new(name, value, new Tolerance(Rtol: 1e-6, Atol: 1e-12));
         if (record.Curves.TryGetValue("t3_loss", out var loss))
             foreach (int t in new[] { 50, 100, 200, loss.Steps.Count - 1 })
