@@ -24,6 +24,18 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
         yield return new TestCaseData(Tier.Current).SetCategory(TierCategory.Of(Tier.Current));
     }
 
+    /// <summary>A tier whose requirements (a GPU, a data folder) are missing stops here, before
+    /// any cell, with one message saying what is missing.</summary>
+    /// <summary>The Short tier as a single case when it is the selected tier, else no case: for
+    /// measurements that only the Short tier's real data makes meaningful.</summary>
+    public static IEnumerable<TestCaseData> ShortTierOnly()
+    {
+        if (Tier.Current == Tier.Short) yield return new TestCaseData(Tier.Short).SetCategory(TierCategory.Of(Tier.Short));
+    }
+
+    [OneTimeSetUp]
+    public void TierRequirements() => Requirements.Check(Experiment, Tier.Current);
+
     [Smoke, TestCaseSource(nameof(SmokeCells))]
     public void Smoke(string cell) => RunCell(Tier.Smoke, cell);
 

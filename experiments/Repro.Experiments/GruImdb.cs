@@ -1,0 +1,130 @@
+// gru-imdb: the paper's GRU text classifier (embedding -> GRU -> final hidden state -> linear)
+// trained with the beta cross-entropy over beta x eta~ x ||Z0||.
+// Smoke: synthetic reviews (Bogus sentences with sentiment words), a small GRU, a few dozen steps.
+// Short: the movie-review polarity sentences (Debian python3-pattern, 2,000 per class; 80/20
+//        split), beta in {1e-2, 1e-1, 1, 10} with eta~ over a small grid per beta.
+// Full:  IMDB (REPRO_DATA/aclImdb), vocabulary 20,000, sequences of 256 tokens, embedding 128,
+//        hidden 256 (GPU box).
+// Run:  dotnet msbuild -t:Smoke | -t:Short | -t:Full
+using Repro.Data;
+using Repro.Harness;
+using Repro.Models;
+using Repro.Torch;
+using Repro.Training;
+
+namespace Repro.Experiments;
+
+public sealed record GruSettings(
+    string Dataset,       // synthetic | polarity | imdb
+    int TrainExamples,    // synthetic: generated; polarity: the split's training part; imdb: 0 = all
+    int TestExamples,
+    int VocabularySize,   // the most frequent words (padding and unknown included)
+    int MinCount,         // words seen fewer times in training are unknown
+    int Length,           // tokens per example: longer texts are cut, shorter ones padded
+    int Embedding,
+    int Hidden,
+    Recipe Recipe);
+
+public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
+{
+    public override string Name => "gru-imdb";
+    public override string Description => "GRU classifier on IMDB reviews (short: movie-review polarity sentences)";
+
+    // The paper's recipe is not known; SGD with momentum at the grid's rate, no weight decay.
+    public override GruSettings Settings(Tier tier) => tier.Pick(
+        new GruSettings("synthetic", TrainExamples: 512, TestExamples: 256, VocabularySize: 2_000, MinCount: 1, Length: 24,
+            Embedding: 16, Hidden: 16,
+            new Recipe(BatchSize: 32, Steps: 40, Momentum: 0.9, WeightDecay: 0, Schedule: "constant", Milestones: [], Gamma: 1,
+                Augment: false, LogEvery: 4, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 32, NtkExamples: 0, Device: "cpu")),
+        new GruSettings("polarity", TrainExamples: 3_200, TestExamples: 800, VocabularySize: 8_000, MinCount: 2, Length: 48,
+            Embedding: 128, Hidden: 128,
+            new Recipe(BatchSize: 32, Steps: 800, Momentum: 0.9, WeightDecay: 0, Schedule: "cosine", Milestones: [], Gamma: 1,
+                Augment: false, LogEvery: 20, EvalEvery: 200, CheckpointEvery: 0, ProbeExamples: 128, NtkExamples: 2, Device: "cpu")),
+        new GruSettings("imdb", TrainExamples: 0, TestExamples: 0, VocabularySize: 20_000, MinCount: 1, Length: 256,
+            Embedding: 128, Hidden: 256,
+            new Recipe(BatchSize: 64, Steps: 20 * (25_000 / 64), Momentum: 0.9, WeightDecay: 0, Schedule: "cosine", Milestones: [], Gamma: 1,
+                Augment: false, LogEvery: 50, EvalEvery: 2 * (25_000 / 64), CheckpointEvery: 2 * (25_000 / 64),
+                ProbeExamples: 256, NtkExamples: 4, Device: "cuda")));
+
+    public override Grid Grid(Tier tier) => new()
+    {
+        Betas = tier.Pick<double[]>([0.1, 1], [0.01, 0.1, 1, 10], [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]),
+        // eta~ tuned per beta around c beta (THEORY.md: eta* ~ 1/beta).
+        LearningRates = LearningRates.EtaTildePerBeta(beta =>
+            ModelCell.EtaTildeAround(beta, tier.Pick<double[]>([0.3], [0.1, 0.3], [0.03, 0.1, 0.3, 1]))),
+        LogitScales = tier.Pick<double?[]>([null], [1.0, 10], [0.01, 0.1, 1, 10]),
+        Seeds = tier.Pick<int[]>([0], [0], [0, 1]),
+    };
+
+    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
+    {
+        "polarity" => [DataSources.Package("polarity")],
+        "imdb" => [DataSources.Folder("IMDB", Imdb.Folder)],
+        _ => [],
+    };
+
+    public IReadOnlyList<string> Missing(Tier tier)
+    {
+        var s = Settings(tier);
+        return [.. Requirements.Device(s.Recipe.Device), .. s.Dataset == "imdb" ? Requirements.Data(() => ImdbFolder()) : []];
+    }
+
+    static string ImdbFolder()
+    {
+        string root = DataFolder.Resolve(null, "IMDB", $"{Imdb.Folder}/{{train,test}}/{{pos,neg}}/*.txt");
+        string folder = Path.Combine(root, Imdb.Folder);
+        if (!Directory.Exists(folder)) throw new DataFormatException(folder, "not found: IMDB is read from aclImdb/{train,test}/{pos,neg}/*.txt under the data folder");
+        return root;
+    }
+
+    protected override CellResult Run(CellContext<GruSettings> context)
+    {
+        var (s, cell) = (context.Settings, context.Cell);
+        Requirements.Check(this, context.Tier);
+        var (train, test) = Data(s, cell.Seed);
+        var vocabulary = Vocabulary.Build(train.Select(r => r.Text), s.MinCount, s.VocabularySize);
+        using var generator = new Generator((ulong)cell.Seed);
+        using var model = new GruClassifier(vocabulary.Count, s.Embedding, s.Hidden, classes: 2, generator);
+        using var probe = TextBatches.InOrder(train, vocabulary, s.Length, s.Recipe.ProbeExamples).First();
+        var data = new TrainingData(
+            Train: step => new TextBatches(train, vocabulary, s.Length, s.Recipe.BatchSize, (ulong)cell.Seed + 1, startStep: step),
+            Test: () => TextBatches.InOrder(test, vocabulary, s.Length, 256),
+            Probe: probe);
+        var result = ModelCell.Train(this, context, model, data, s.Recipe, []);
+        result.Scalars["vocabulary_size"] = vocabulary.Count;
+        return result;
+    }
+
+    static (IReadOnlyList<Review> train, IReadOnlyList<Review> test) Data(GruSettings s, int seed)
+    {
+        switch (s.Dataset)
+        {
+            case "synthetic":
+            {
+                var all = SyntheticReviews.Generate(s.TrainExamples + s.TestExamples, seed + 100);
+                return (all.Take(s.TrainExamples).ToList(), all.Skip(s.TrainExamples).ToList());
+            }
+            case "polarity":
+            {
+                // One fixed 80/20 split (not the cell's seed: every cell sees the same test set).
+                var (_, sentences) = Polarity.Load(log: message => Console.Error.WriteLine($"repro: {message}"));
+                var shuffled = sentences.OrderBy(_ => 0).ToArray();
+                new Random(20_000).Shuffle(shuffled);
+                if (s.TrainExamples + s.TestExamples > shuffled.Length)
+                    throw new ArgumentException($"gru-imdb: {s.TrainExamples} + {s.TestExamples} examples asked of {shuffled.Length} polarity sentences");
+                return (shuffled[..s.TrainExamples], shuffled[s.TrainExamples..(s.TrainExamples + s.TestExamples)]);
+            }
+            case "imdb":
+            {
+                var (train, test) = Imdb.Load(ImdbFolder());
+                return (train.Select(r => r.Review).ToList(), test.Select(r => r.Review).ToList());
+            }
+            default:
+                throw new ArgumentException($"gru-imdb: dataset '{s.Dataset}' is not synthetic, polarity or imdb");
+        }
+    }
+
+    protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
+
+    protected override IEnumerable<Quantity> Golden(RunRecord record) => ModelCell.Golden(record);
+}

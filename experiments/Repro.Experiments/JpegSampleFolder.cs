@@ -1,0 +1,43 @@
+using Repro.Data;
+
+namespace Repro.Experiments;
+
+/// <summary>
+/// An ImageNet-style folder (train/&lt;class&gt;/*.JPEG, val/&lt;class&gt;/*.JPEG) made of skimage's
+/// sample photographs (Debian python3-skimage, PackageData.JpegSamples), one class per photograph:
+/// enough to run the ImageNet path end to end on a CPU. Training holds <see cref="Copies"/> copies
+/// of each photograph (random resized crops make them different examples), validation one.
+/// truncated.jpg, a deliberately broken file, is left out. Built once in the package cache.
+/// </summary>
+static class JpegSampleFolder
+{
+    public const int Copies = 8;
+    static readonly string[] Photographs = ["hubble_deep_field", "retina", "rocket"];
+
+    public static string Ensure()
+    {
+        string samples = PackageData.JpegSamples(message => Console.Error.WriteLine($"repro: {message}"));
+        string root = Path.Combine(PackageData.Cache, "jpeg-samples-imagefolder");
+        if (Directory.Exists(root)) return root;
+        // Built beside and renamed into place, so that a concurrent cell never sees half a folder.
+        string building = $"{root}.{Environment.ProcessId}.tmp";
+        if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
+        foreach (string name in Photographs)
+        {
+            string source = Path.Combine(samples, name + ".jpg");
+            if (!File.Exists(source)) throw new DataFormatException(source, "not found among skimage's sample images (python3-skimage)");
+            string train = Directory.CreateDirectory(Path.Combine(building, "train", name)).FullName;
+            for (int i = 0; i < Copies; i++) File.Copy(source, Path.Combine(train, $"{name}_{i}.JPEG"));
+            File.Copy(source, Path.Combine(Directory.CreateDirectory(Path.Combine(building, "val", name)).FullName, $"{name}.JPEG"));
+        }
+        try
+        {
+            Directory.Move(building, root);
+        }
+        catch (IOException) when (Directory.Exists(root))
+        {
+            Directory.Delete(building, recursive: true);  // another process built it first
+        }
+        return root;
+    }
+}

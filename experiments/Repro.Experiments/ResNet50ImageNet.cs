@@ -1,0 +1,115 @@
+// resnet50-imagenet: torchvision's ResNet-50 trained with the beta cross-entropy over beta x eta~ x ||Z0||.
+// Smoke: synthetic 64x64 images, ResNet-50 at width 8, a few dozen steps, two betas.
+// Short: the ImageNet path end to end (JPEG class folders, TurboJPEG decoding, random resized crops
+//        and flips, resize and center crop for evaluation) on an ImageNet-style folder made of
+//        skimage's sample JPEGs (one class per photograph), ResNet-50 at width 16, 64x64 crops.
+// Full:  ImageNet (REPRO_DATA/imagenet/{train,val}/<wnid>/*.JPEG), width 64, 224x224, 90 epochs (GPU box).
+// Run:  dotnet msbuild -t:Smoke | -t:Short | -t:Full
+using Repro.Data;
+using Repro.Harness;
+using Repro.Models;
+using Repro.Torch;
+using Repro.Training;
+
+namespace Repro.Experiments;
+
+public sealed record ResNetSettings(
+    string Dataset,       // synthetic | jpeg-samples | imagenet
+    int TrainExamples,    // synthetic only
+    int TestExamples,     // synthetic only
+    int Width,            // 64: torchvision's resnet50; smaller for short runs
+    int Crop,             // side of the training crops and of the evaluation center crop (224)
+    int EvalResize,       // evaluation: the short side is resized to this first (256)
+    Recipe Recipe);
+
+public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequirements
+{
+    public override string Name => "resnet50-imagenet";
+    public override string Description => "ResNet-50 (torchvision layout) on ImageNet (short: skimage's sample JPEGs as class folders)";
+
+    const int StepsPerEpoch = 1_281_167 / 256;
+
+    // The standard ResNet-50 recipe where the paper's exact values are unknown: batch 256, momentum
+    // 0.9, weight decay 1e-4, 90 epochs, the rate cut by 10 at epochs 30, 60 and 80.
+    public override ResNetSettings Settings(Tier tier) => tier.Pick(
+        new ResNetSettings("synthetic", TrainExamples: 256, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
+            new Recipe(BatchSize: 16, Steps: 20, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "constant", Milestones: [], Gamma: 1,
+                Augment: false, LogEvery: 4, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 16, NtkExamples: 0, Device: "cpu")),
+        new ResNetSettings("jpeg-samples", TrainExamples: 0, TestExamples: 0, Width: 16, Crop: 64, EvalResize: 73,
+            new Recipe(BatchSize: 12, Steps: 40, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "constant", Milestones: [], Gamma: 1,
+                Augment: true, LogEvery: 5, EvalEvery: 20, CheckpointEvery: 0, ProbeExamples: 12, NtkExamples: 0, Device: "cpu")),
+        new ResNetSettings("imagenet", TrainExamples: 0, TestExamples: 0, Width: 64, Crop: 224, EvalResize: 256,
+            new Recipe(BatchSize: 256, Steps: 90 * StepsPerEpoch, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "step",
+                Milestones: [30.0 / 90, 60.0 / 90, 80.0 / 90], Gamma: 0.1, Augment: true, LogEvery: 200, EvalEvery: 5 * StepsPerEpoch,
+                CheckpointEvery: StepsPerEpoch, ProbeExamples: 256, NtkExamples: 2, Device: "cuda")));
+
+    public override Grid Grid(Tier tier) => new()
+    {
+        Betas = tier.Pick<double[]>([0.1, 1], [0.1, 1], [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]),
+        // eta~ per beta around c beta (THEORY.md: eta* ~ 1/beta); c = 0.1 is the usual eta = 0.1 at beta = 1.
+        LearningRates = LearningRates.EtaTildePerBeta(beta =>
+            ModelCell.EtaTildeAround(beta, tier.Pick<double[]>([0.05], [0.05], [0.03, 0.1, 0.3]))),
+        LogitScales = tier.Pick<double?[]>([null], [null], [0.01, 0.1, 1, 10]),
+        Seeds = tier.Pick<int[]>([0], [0], [0, 1]),
+    };
+
+    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
+    {
+        "jpeg-samples" => [DataSources.Package("jpeg-samples")],
+        "imagenet" => [DataSources.Folder("ImageNet", "imagenet")],
+        _ => [],
+    };
+
+    public IReadOnlyList<string> Missing(Tier tier)
+    {
+        var s = Settings(tier);
+        return [.. Requirements.Device(s.Recipe.Device),
+                .. s.Dataset == "imagenet" ? Requirements.Data(() => { _ = new ImageFolder(ImageNetRoot(), "train"); _ = new ImageFolder(ImageNetRoot(), "val"); }) : []];
+    }
+
+    static string ImageNetRoot() =>
+        Path.Combine(DataFolder.Resolve(null, "ImageNet", "imagenet/{train,val}/<wnid>/*.JPEG"), "imagenet");
+
+    protected override CellResult Run(CellContext<ResNetSettings> context)
+    {
+        var (s, cell) = (context.Settings, context.Cell);
+        Requirements.Check(this, context.Tier);
+        var normalization = Normalization.ImageNet;
+        using var generator = new Generator((ulong)cell.Seed);
+        ulong dataSeed = (ulong)cell.Seed + 1;
+        if (s.Dataset == "synthetic")
+        {
+            // 64x64 rather than CIFAR's 32x32: at 32 ResNet-50's last stage sees 1x1 maps, whose batch
+            // statistics are too noisy for its running averages to stand in at evaluation.
+            var all = SyntheticImages.Generate(s.TrainExamples + s.TestExamples, (ulong)cell.Seed + 100, size: s.Crop);
+            var (train, test) = (all.Slice(0, s.TrainExamples), all.Slice(s.TrainExamples, s.TestExamples));
+            using var model = new ResNet50(generator, train.Classes, s.Width);
+            using var probe = ImageBatches.InOrder(train, s.Recipe.ProbeExamples, normalization).First();
+            var data = new TrainingData(
+                Train: step => new ImageBatches(train, s.Recipe.BatchSize, dataSeed, normalization, s.Recipe.Augment, startStep: step),
+                Test: () => ImageBatches.InOrder(test, 128, normalization),
+                Probe: probe);
+            return ModelCell.Train(this, context, model, data, s.Recipe, []);
+        }
+        else
+        {
+            string root = s.Dataset == "imagenet" ? ImageNetRoot() : JpegSampleFolder.Ensure();
+            var (train, val) = (new ImageFolder(root, "train"), new ImageFolder(root, "val"));
+            bool onGpu = s.Recipe.Device == "cuda";
+            using var model = new ResNet50(generator, train.Classes.Count, s.Width);
+            // The probe: the first training images, transformed as for evaluation (fixed, not augmented).
+            using var probe = ImageFolderBatches.InOrder(train, s.Recipe.ProbeExamples, normalization, s.EvalResize, s.Crop).First();
+            var data = new TrainingData(
+                // On a GPU box the cores are free for decoding while the GPU trains: decode ahead on all of them.
+                Train: step => new ImageFolderBatches(train, s.Recipe.BatchSize, dataSeed, normalization, s.Crop,
+                    background: onGpu ? true : null, threads: onGpu ? Environment.ProcessorCount : null, startStep: step),
+                Test: () => ImageFolderBatches.InOrder(val, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
+                Probe: probe);
+            return ModelCell.Train(this, context, model, data, s.Recipe, []);
+        }
+    }
+
+    protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
+
+    protected override IEnumerable<Quantity> Golden(RunRecord record) => ModelCell.Golden(record);
+}

@@ -1,0 +1,36 @@
+using Repro.Torch;
+using Repro.Torch.Optim;
+
+namespace Repro.Experiments;
+
+/// <summary>
+/// How a model experiment trains, one record per tier, serialized into every cell's configuration
+/// (so changing a value changes the cell's hash). The learning rate is not here: it is the grid's.
+/// </summary>
+public sealed record Recipe(
+    int BatchSize,
+    long Steps,
+    double Momentum,
+    double WeightDecay,
+    string Schedule,          // constant | cosine | step (Gamma at the fractions Milestones of Steps)
+    double[] Milestones,      // step schedule: fractions of Steps where the rate is multiplied by Gamma
+    double Gamma,
+    bool Augment,             // random crop and flip (images)
+    long LogEvery,            // probe quantities and training means
+    long EvalEvery,           // test loss and accuracy (0: at the end only)
+    long CheckpointEvery,     // 0: none (a killed cell starts over)
+    int ProbeExamples,        // THEORY.md's fixed probe batch
+    int NtkExamples,          // empirical NTK on this many probe examples (0: off)
+    string Device)            // cpu | cuda
+{
+    /// <summary>The shape of the learning rate (lr = 1; the trainer multiplies it by eta).</summary>
+    public LearningRateSchedule ScheduleShape() => Schedule switch
+    {
+        "constant" => new ConstantSchedule(1),
+        "cosine" => new CosineSchedule(1, Steps),
+        "step" => new StepSchedule(1, Gamma, Milestones.Select(f => (long)Math.Round(f * Steps)).ToArray()),
+        _ => throw new ArgumentException($"recipe schedule '{Schedule}' is not constant, cosine or step", nameof(Schedule)),
+    };
+
+    public Device TorchDevice() => Repro.Torch.Device.Parse(Device);
+}

@@ -1,0 +1,126 @@
+// wrn-cifar10: the paper's Wide ResNets, with and without batch norm (a grid axis), trained with
+// the beta cross-entropy over beta x eta~ x ||Z0||.
+// Smoke: synthetic 32x32 images, WRN-10-1, a few dozen steps, two betas (golden-pinned).
+// Short: Fashion-MNIST padded to 32x32, WRN-10-1, beta in {1e-2, 1e-1, 1, 10} with eta~ over a
+//        small grid per beta; asserts that every non-diverged cell learns.
+// Full:  CIFAR-10, WRN-28-10, 200 epochs (GPU box, REPRO_DATA/cifar-10-batches-bin).
+// Run:  dotnet msbuild -t:Smoke | -t:Short | -t:Full
+using Repro.Data;
+using Repro.Harness;
+using Repro.Models;
+using Repro.Torch;
+using Repro.Training;
+
+namespace Repro.Experiments;
+
+public sealed record WrnSettings(
+    string Dataset,       // synthetic | fashion-mnist | cifar10
+    int TrainExamples,    // 0: the whole training split
+    int TestExamples,     // 0: the whole test split
+    int Depth,            // 6n + 4
+    int WidenFactor,      // k
+    double Dropout,
+    Recipe Recipe);
+
+public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
+{
+    public override string Name => "wrn-cifar10";
+    public override string Description => "Wide ResNet with / without batch norm on CIFAR-10 (short: Fashion-MNIST at 32x32)";
+
+    // The standard WRN recipe where the paper's exact values are unknown: SGD momentum 0.9, batch
+    // 128, weight decay 5e-4, 200 epochs with the rate cut by 5 at 30%, 60% and 80%, crop and flip.
+    public override WrnSettings Settings(Tier tier) => tier.Pick(
+        new WrnSettings("synthetic", TrainExamples: 512, TestExamples: 256, Depth: 10, WidenFactor: 1, Dropout: 0,
+            new Recipe(BatchSize: 32, Steps: 30, Momentum: 0.9, WeightDecay: 5e-4, Schedule: "constant", Milestones: [], Gamma: 1,
+                Augment: false, LogEvery: 3, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 32, NtkExamples: 0, Device: "cpu")),
+        new WrnSettings("fashion-mnist", TrainExamples: 20_000, TestExamples: 2_000, Depth: 10, WidenFactor: 1, Dropout: 0,
+            new Recipe(BatchSize: 128, Steps: 400, Momentum: 0.9, WeightDecay: 5e-4, Schedule: "cosine", Milestones: [], Gamma: 1,
+                Augment: true, LogEvery: 20, EvalEvery: 200, CheckpointEvery: 0, ProbeExamples: 128, NtkExamples: 2, Device: "cpu")),
+        new WrnSettings("cifar10", TrainExamples: 0, TestExamples: 0, Depth: 28, WidenFactor: 10, Dropout: 0,
+            new Recipe(BatchSize: 128, Steps: 200 * (50_000 / 128), Momentum: 0.9, WeightDecay: 5e-4, Schedule: "step",
+                Milestones: [0.3, 0.6, 0.8], Gamma: 0.2, Augment: true, LogEvery: 100, EvalEvery: 10 * (50_000 / 128),
+                CheckpointEvery: 5 * (50_000 / 128), ProbeExamples: 256, NtkExamples: 4, Device: "cuda")));
+
+    public override Grid Grid(Tier tier) => new()
+    {
+        Betas = tier.Pick<double[]>([0.1, 1], [0.01, 0.1, 1, 10], [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]),
+        // THEORY.md: eta* ~ 1/beta, i.e. eta~* ~ beta; so eta~ is tuned per beta around c beta.
+        LearningRates = LearningRates.EtaTildePerBeta(beta =>
+            ModelCell.EtaTildeAround(beta, tier.Pick<double[]>([0.05], [0.03, 0.1], [0.01, 0.03, 0.1, 0.3]))),
+        LogitScales = tier.Pick<double?[]>([null], [1.0, 10], [0.01, 0.1, 1, 10]),
+        Extra = [new Axis("bn", true, false)],
+        Seeds = tier.Pick<int[]>([0], [0], [0, 1]),
+    };
+
+    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
+    {
+        "fashion-mnist" => [DataSources.Package("fashion-mnist")],
+        "cifar10" => [DataSources.Folder("CIFAR-10", Cifar10.Folder)],
+        _ => [],
+    };
+
+    public IReadOnlyList<string> Missing(Tier tier)
+    {
+        var s = Settings(tier);
+        return [.. Requirements.Device(s.Recipe.Device), .. s.Dataset == "cifar10" ? Requirements.Data(() => LoadCifar10()) : []];
+    }
+
+    static (ImageSet train, ImageSet test) LoadCifar10() =>
+        Cifar10.Load(DataFolder.Resolve(null, "CIFAR-10", $"{Cifar10.Folder}/data_batch_1.bin ... test_batch.bin"));
+
+    protected override CellResult Run(CellContext<WrnSettings> context)
+    {
+        var (s, cell) = (context.Settings, context.Cell);
+        Requirements.Check(this, context.Tier);
+        var (train, test, normalization) = Data(s, cell.Seed);
+        // The network's initialization and its dropout masks come from the cell's seed.
+        using var generator = new Generator((ulong)cell.Seed);
+        using var model = new WideResNet(s.Depth, s.WidenFactor, s.Dropout, cell.Get<bool>("bn"), train.Classes, generator, train.Channels);
+        using var probe = ImageBatches.InOrder(train, s.Recipe.ProbeExamples, normalization).First();
+        var data = new TrainingData(
+            Train: step => new ImageBatches(train, s.Recipe.BatchSize, (ulong)cell.Seed + 1, normalization, s.Recipe.Augment, startStep: step),
+            Test: () => ImageBatches.InOrder(test, 256, normalization),
+            Probe: probe);
+        return ModelCell.Train(this, context, model, data, s.Recipe, [generator]);
+    }
+
+    static (ImageSet train, ImageSet test, Normalization normalization) Data(WrnSettings s, int seed)
+    {
+        var (train, test, normalization) = s.Dataset switch
+        {
+            "synthetic" => Synthetic(),
+            "fashion-mnist" => FashionMnistAt32(),
+            "cifar10" => Cifar10WithNormalization(),
+            _ => throw new ArgumentException($"wrn-cifar10: dataset '{s.Dataset}' is not synthetic, fashion-mnist or cifar10"),
+        };
+        if (s.Dataset != "synthetic")
+        {
+            if (s.TrainExamples > 0) train = train.Take(s.TrainExamples);
+            if (s.TestExamples > 0) test = test.Take(s.TestExamples);
+        }
+        return (train, test, normalization);
+
+        // One generated set split in two, so that training and test images share the class templates.
+        (ImageSet, ImageSet, Normalization) Synthetic()
+        {
+            var all = SyntheticImages.Generate(s.TrainExamples + s.TestExamples, (ulong)seed + 100);
+            return (all.Slice(0, s.TrainExamples), all.Slice(s.TrainExamples, s.TestExamples), Normalization.Cifar10);
+        }
+
+        static (ImageSet, ImageSet, Normalization) FashionMnistAt32()
+        {
+            var (train, test) = FashionMnist.Load(log: message => Console.Error.WriteLine($"repro: {message}"));
+            return (train.PadTo(32), test.PadTo(32), Normalization.FashionMnist);
+        }
+
+        static (ImageSet, ImageSet, Normalization) Cifar10WithNormalization()
+        {
+            var (train, test) = LoadCifar10();
+            return (train, test, Normalization.Cifar10);
+        }
+    }
+
+    protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
+
+    protected override IEnumerable<Quantity> Golden(RunRecord record) => ModelCell.Golden(record);
+}
