@@ -112,10 +112,13 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
     {
         var cell = Experiment.Grid(tier).Cells().Single(c => c.Id == cellId);
         var record = Ensure(tier, cell);
+        // The snapshot is compared (and a received one written) before the cell's own checks, so
+        // that a cell failing them still leaves what it measured for review.
+        var outcome = Experiment.Pins(tier)
+            ? new GoldenStore(ReproPaths.Golden).Check(record, Experiment.GoldenQuantities(record), GoldenStore.AcceptRequested)
+            : null;
+        if (outcome is not null) TestContext.Out.WriteLine(outcome.Message);
         CheckCell(tier, record);
-        if (!Experiment.Pins(tier)) return;
-        var outcome = new GoldenStore(ReproPaths.Golden).Check(record, Experiment.GoldenQuantities(record), GoldenStore.AcceptRequested);
-        TestContext.Out.WriteLine(outcome.Message);
-        if (!outcome.Passed) Assert.Fail(outcome.Message);
+        if (outcome is { Passed: false }) Assert.Fail(outcome.Message);
     }
 }

@@ -51,7 +51,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
         Betas = tier.Pick<double[]>([0.1, 1], [0.01, 0.1, 1, 10], [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]),
         // eta~ tuned per beta around c beta (THEORY.md: eta* ~ 1/beta).
         LearningRates = LearningRates.EtaTildePerBeta(beta =>
-            ModelCell.EtaTildeAround(beta, tier.Pick<double[]>([0.3], [0.1, 0.3], [0.03, 0.1, 0.3, 1]))),
+            ModelCell.EtaTildeAround(beta, tier.Pick<double[]>([0.3], [0.01, 0.03], [0.01, 0.03, 0.1, 0.3]))),
         LogitScales = tier.Pick<double?[]>([null], [1.0, 10], [0.01, 0.1, 1, 10]),
         Seeds = tier.Pick<int[]>([0], [0], [0, 1]),
     };
@@ -107,8 +107,8 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
             case "polarity":
             {
                 // One fixed 80/20 split (not the cell's seed: every cell sees the same test set).
-                var (_, sentences) = Polarity.Load(log: message => Console.Error.WriteLine($"repro: {message}"));
-                var shuffled = sentences.OrderBy(_ => 0).ToArray();
+                var (_, sentences) = Polarity.Load(log: Console.Error.WriteLine);
+                var shuffled = sentences.ToArray();
                 new Random(20_000).Shuffle(shuffled);
                 if (s.TrainExamples + s.TestExamples > shuffled.Length)
                     throw new ArgumentException($"gru-imdb: {s.TrainExamples} + {s.TestExamples} examples asked of {shuffled.Length} polarity sentences");
@@ -123,6 +123,9 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
                 throw new ArgumentException($"gru-imdb: dataset '{s.Dataset}' is not synthetic, polarity or imdb");
         }
     }
+
+    // The Short tier's claims at this scale (best beta, spreads; ModelFixture.ClaimsAtThisScale).
+    public override bool HasSummary(Tier tier) => tier == Tier.Short;
 
     protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
 

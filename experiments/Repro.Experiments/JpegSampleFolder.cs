@@ -16,7 +16,7 @@ static class JpegSampleFolder
 
     public static string Ensure()
     {
-        string samples = PackageData.JpegSamples(message => Console.Error.WriteLine($"repro: {message}"));
+        string samples = PackageData.JpegSamples(Console.Error.WriteLine);
         string root = Path.Combine(PackageData.Cache, "jpeg-samples-imagefolder");
         if (Directory.Exists(root)) return root;
         // Built beside and renamed into place, so that a concurrent cell never sees half a folder.

@@ -109,6 +109,9 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
         }
     }
 
+    // The Short tier's claims at this scale (best beta, spreads; ModelFixture.ClaimsAtThisScale).
+    public override bool HasSummary(Tier tier) => tier == Tier.Short;
+
     protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
 
     protected override IEnumerable<Quantity> Golden(RunRecord record) => ModelCell.Golden(record);

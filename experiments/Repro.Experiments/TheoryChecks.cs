@@ -44,7 +44,7 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
 {
     public override string Name => "theory-checks";
     public override string Description => "THEORY.md T1-T5 on the reference MLP (float64, full batch); Short adds a small CNN on Fashion-MNIST";
-    public override bool HasSummary => true;
+    public override bool HasSummary(Tier tier) => true;
 
     public override TheorySettings Settings(Tier tier) => new(
         Examples: 256, Features: 32, Hidden: [256, 256], Classes: 10, Activation: "tanh", CnnChannels: [8, 16], CnnEtaTildeScale: 0.1,

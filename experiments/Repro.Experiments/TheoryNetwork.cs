@@ -45,7 +45,7 @@ public sealed class TheoryNetwork : IDisposable
     /// dataset's mean and standard deviation: (M, 1, 28, 28) float64 and int64 labels.</summary>
     static (Tensor x, Tensor y) FashionSubset(int count, ulong seed)
     {
-        var (train, _) = FashionMnist.Load(log: message => Console.Error.WriteLine($"repro: {message}"));
+        var (train, _) = FashionMnist.Load(log: Console.Error.WriteLine);
         using var g = new Generator(seed);
         long[] order;
         using (var permutation = randperm(train.Count, g)) order = permutation.ToArray<long>();

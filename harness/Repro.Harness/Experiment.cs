@@ -39,9 +39,9 @@ public interface IExperiment
     IReadOnlyList<GoldenQuantity> GoldenQuantities(RunRecord record);
     /// <summary>Whether the tier's cells are pinned by goldens.</summary>
     bool Pins(Tier tier);
-    /// <summary>Whether the experiment pins quantities measured across its grid (slopes, ...) in
-    /// a `summary` golden beside the cells' (golden/&lt;experiment&gt;/&lt;tier&gt;/summary.verified.json).</summary>
-    bool HasSummary { get; }
+    /// <summary>Whether the tier pins quantities measured across its grid (slopes, ...) in a
+    /// `summary` golden beside the cells' (golden/&lt;experiment&gt;/&lt;tier&gt;/summary.verified.json).</summary>
+    bool HasSummary(Tier tier);
     /// <summary>Quantities with the experiment's default tolerance where they give none.</summary>
     IReadOnlyList<GoldenQuantity> Resolve(IEnumerable<Quantity> quantities);
     /// <summary>The data the tier reads (none: synthetic, made from the seed). Experiments that
@@ -68,7 +68,7 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     /// are reported, not pinned.</summary>
     public virtual bool Pins(Tier tier) => tier != Tier.Full;
 
-    public virtual bool HasSummary => false;
+    public virtual bool HasSummary(Tier tier) => false;
 
     public virtual IReadOnlyList<DataNeed> DataNeeds(Tier tier) => [];
 

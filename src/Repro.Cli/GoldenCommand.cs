@@ -39,7 +39,7 @@ public static class GoldenCommand
         var missing = new List<string>();
         foreach (var experiment in experiments)
             foreach (var tier in Tier.All.Where(experiment.Pins))
-                foreach (string cell in experiment.Grid(tier).Cells().Select(c => c.Id).Concat(experiment.HasSummary ? ["summary"] : []))
+                foreach (string cell in experiment.Grid(tier).Cells().Select(c => c.Id).Concat(experiment.HasSummary(tier) ? ["summary"] : []))
                 {
                     string path = store.VerifiedPath(experiment.Name, tier, cell);
                     produced.Add(path);

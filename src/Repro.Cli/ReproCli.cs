@@ -44,8 +44,15 @@ public static class ReproCli
         }
         if (parsed.Errors.Count > 0)
         {
-            // Bad arguments: one line each saying what is wrong and what is accepted.
-            foreach (var error in parsed.Errors) context.Error.WriteLine($"repro: {OneLine(error.Message)}");
+            // Bad arguments: one line saying what is wrong and what is accepted. The parser reports
+            // every unmatched token (`--gamma`, then `1`) as its own error: they become one.
+            var command = parsed.CommandResult.Command;
+            string what = parsed.UnmatchedTokens.Count > 0
+                ? $"unrecognized '{string.Join(" ", parsed.UnmatchedTokens)}' (options: {string.Join(", ", command.Options.Where(o => !o.Hidden).Select(o => o.Name))}" +
+                  (command.Options.Any(o => o.Name == "--axis") ? "; any other axis: --axis name=v1,v2)" : ")")
+                : string.Join("; ", parsed.Errors.Select(e => OneLine(e.Message)));
+            string path = CommandPath(parsed.CommandResult);
+            context.Error.WriteLine($"repro{(path.Length > 0 ? " " + path : "")}: {what}");
             return ExitCodes.BadArguments;
         }
         try

@@ -12,6 +12,7 @@ public class BadArgumentTests
     [TestCase(new[] { "sweep", "no-such-thing" }, "unknown experiment 'no-such-thing'", "experiments: slow-test")]
     [TestCase(new[] { "run", "slow-test", "--tier", "huge" }, "--tier 'huge' is not a tier", "tiers: smoke, short, full")]
     [TestCase(new[] { "run", "slow-test", "--axis", "bn=true" }, "has no grid axis 'bn'", "axes: beta, etat, eta, z0, seed")]
+    [TestCase(new[] { "run", "slow-test", "--gamma", "1" }, "unrecognized '--gamma 1'", "any other axis: --axis name=v1,v2")]
     [TestCase(new[] { "run", "slow-test", "--axis", "bn" }, "--axis 'bn' is not of the form name=v1,v2", "--axis net=mlp,cnn")]
     [TestCase(new[] { "run", "slow-test", "--beta", "0.5" }, "no cell of slow-test/smoke has beta=0.5", "beta values: 0.1, 1, 10")]
     [TestCase(new[] { "run", "slow-test", "--beta", "1,0.5" }, "no cell of slow-test/smoke has beta=0.5", "beta values: 0.1, 1, 10")]

@@ -44,6 +44,18 @@ public class ReportTests
             store.Write(Records.Of("lossonly", Tier.Smoke, cell, RunStatus.Complete, r => r.Curves["train_loss"] = Records.Loss(cell, 50)));
     }
 
+    /// <summary>The control for "no console messages" below: a page that does log is caught.</summary>
+    [Test]
+    public void ChromiumReportsAPagesConsoleErrors()
+    {
+        using var dir = new TempDirectory();
+        string page = dir["logs.html"];
+        File.WriteAllText(page, "<html><body><script>console.error('repro-control'); undefinedFunction();</script></body></html>");
+        var dom = HeadlessChromium.DumpDom(page);
+        Assert.That(dom.Console, Has.Some.Contains("repro-control"), "console.error reaches the captured console");
+        Assert.That(dom.Console, Has.Some.Contains("undefinedFunction"), "an uncaught error reaches the captured console");
+    }
+
     [Test]
     public void EveryFigureIsDrawnWithoutConsoleErrorsAndEveryCellIsListed()
     {

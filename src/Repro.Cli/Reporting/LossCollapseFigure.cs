@@ -20,7 +20,7 @@ static class LossCollapseFigure
         int seed = withCurves.Min(r => r.Seed ?? 0);
         string z0 = withCurves.Where(r => (r.Seed ?? 0) == seed).GroupBy(r => r.Z0Label)
             .OrderByDescending(g => g.Select(r => r.Beta).Distinct().Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
-        string variant = withCurves.Select(r => r.Variant).Order(StringComparer.Ordinal).First();
+        string variant = withCurves.Where(r => (r.Seed ?? 0) == seed && r.Z0Label == z0).Select(r => r.Variant).Order(StringComparer.Ordinal).First();
         var slice = withCurves.Where(r => (r.Seed ?? 0) == seed && r.Z0Label == z0 && r.Variant == variant).OrderBy(r => r.Beta).ToList();
 
         var betas = slice.Select(r => Axis.FormatNumber(r.Beta!.Value)).Distinct().ToArray();

@@ -50,8 +50,9 @@ static class VegaCli
         }
         using (process)
         {
+            // Both pipes drained in the background, so that the limit holds even if node hangs.
             var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
+            var stdout = process.StandardOutput.ReadToEndAsync();
             if (!process.WaitForExit(Limit))
             {
                 process.Kill(entireProcessTree: true);
