@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using Repro.Torch;
-using Repro.Torch.Modules;
 using static Repro.Torch.torch;
 
 namespace Repro.Bench;
@@ -22,21 +19,18 @@ namespace Repro.Bench;
 /// </summary>
 static class FoundationBench
 {
-    const string Python = "/usr/bin/python3";
     // Enough steps for .NET's tiered JIT to finish recompiling the hot path: on 2 cores its
     // background compiles otherwise steal time from libtorch's OpenMP threads (measured ~10%).
     const int Warmup = 40;
     const double Target = 1.05;
-    // The binding's mallopt(M_MMAP_THRESHOLD, 32 MiB) and mallopt(M_TRIM_THRESHOLD, 1 GiB).
-    const string SameMalloc = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
 
-    sealed record Model(string Name, string Label, double StepFlops, Func<Generator, Trainer> Create);
+    sealed record Model(string Name, string Label, double StepFlops, Func<Generator, BenchTrainer> Create);
 
     static readonly Model[] Models =
     [
-        new("cnn", "cnn (batch 128, 3x32x32)", 3 * BenchCnn.ForwardFlops(128), g => new Trainer(
+        new("cnn", "cnn (batch 128, 3x32x32)", 3 * BenchCnn.ForwardFlops(128), g => new BenchTrainer(
             new BenchCnn(g), randn([128, 3, 32, 32], g), randint(0, 10, [128], g))),
-        new("gru", "gru (batch 64, T=100, 64/128)", 3 * BenchGru.ForwardFlops(64, 100, 64, 128), g => new Trainer(
+        new("gru", "gru (batch 64, T=100, 64/128)", 3 * BenchGru.ForwardFlops(64, 100, 64, 128), g => new BenchTrainer(
             new BenchGru(g, 5000, 64, 128), randint(0, 5000, [64, 100], g), randint(0, 2, [64], g))),
     ];
 
@@ -44,9 +38,9 @@ static class FoundationBench
     {
         int steps = BenchArgs.Option(args, "--steps", 10), rounds = BenchArgs.Option(args, "--rounds", 15);
         string script = Path.Combine(AppContext.BaseDirectory, "python", "foundation_reference.py");
-        if (!File.Exists(Python))
+        if (!File.Exists(PythonServer.Python))
         {
-            Console.Error.WriteLine($"{Python} not found: apt-get install python3-torch");
+            Console.Error.WriteLine($"{PythonServer.Python} not found: apt-get install python3-torch");
             return 1;
         }
 
@@ -55,8 +49,8 @@ static class FoundationBench
         double peak = MatmulPeakGflops();
         Console.WriteLine($"{rounds} rounds x {steps} steps per side and model (+{Warmup} warm-up), alternating C#, PyTorch, PyTorch with the same malloc");
 
-        using var stock = new PythonServer(script, threads, tunables: null);
-        using var same = new PythonServer(script, threads, SameMalloc);
+        using var stock = new PythonServer(script, Warmup, threads, tunables: null);
+        using var same = new PythonServer(script, Warmup, threads, PythonServer.SameMalloc);
         using var g = new Generator(0);
         bool ok = true;
         var rows = new List<string>();
@@ -107,77 +101,5 @@ static class FoundationBench
             if (i >= 2) best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
         return 2.0 * 2048 * 2048 * 2048 / best / 1e9;
-    }
-
-    /// <summary>One model, its fixed batch and its SGD optimizer, kept warm between rounds.</summary>
-    sealed class Trainer(Module<Tensor, Tensor> model, Tensor x, Tensor y) : IDisposable
-    {
-        readonly Repro.Torch.Optim.SGD opt = optim.SGD(model.parameters(), lr: 0.05, momentum: 0.9);
-
-        public List<double> Run(int steps)
-        {
-            var times = new List<double>(steps);
-            for (int step = 0; step < steps; step++)
-            {
-                var sw = Stopwatch.StartNew();
-                using (NewDisposeScope())
-                {
-                    opt.zero_grad();
-                    Tensor loss = nn.functional.cross_entropy(model.forward(x), y);
-                    loss.backward();
-                    opt.step();
-                    _ = loss.item();
-                }
-                times.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            return times;
-        }
-
-        public void Dispose()
-        {
-            opt.Dispose();
-            model.Dispose();
-            x.Dispose();
-            y.Dispose();
-        }
-    }
-
-    /// <summary>bench/foundation_reference.py as a server: one request line, one JSON answer line.</summary>
-    sealed class PythonServer : IDisposable
-    {
-        readonly Process process;
-        readonly int threads;
-
-        public PythonServer(string script, int threads, string? tunables)
-        {
-            this.threads = threads;
-            var info = new ProcessStartInfo(Python)
-            {
-                RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false,
-            };
-            foreach (var a in new[] { script, Warmup.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture) })
-                info.ArgumentList.Add(a);
-            if (tunables is null) info.Environment.Remove("GLIBC_TUNABLES");
-            else info.Environment["GLIBC_TUNABLES"] = tunables;
-            process = Process.Start(info)!;
-        }
-
-        public List<double> Run(string model, int steps)
-        {
-            process.StandardInput.WriteLine($"{model} {steps}");
-            process.StandardInput.Flush();
-            string? line = process.StandardOutput.ReadLine()
-                ?? throw new InvalidOperationException($"the PyTorch reference exited ({Python} {process.StartInfo.ArgumentList[0]}); its error is above");
-            using var doc = JsonDocument.Parse(line);
-            int pyThreads = doc.RootElement.GetProperty("threads").GetInt32();
-            if (pyThreads != threads) throw new InvalidOperationException($"PyTorch ran with {pyThreads} threads, C# with {threads}");
-            return doc.RootElement.GetProperty("ms").EnumerateArray().Select(e => e.GetDouble()).ToList();
-        }
-
-        public void Dispose()
-        {
-            try { process.StandardInput.Close(); if (!process.WaitForExit(10_000)) process.Kill(); }
-            finally { process.Dispose(); }
-        }
     }
 }

@@ -76,7 +76,7 @@ static class PipelineBench
         using var owned = dispose ? batch : null;
         using var scope = NewDisposeScope();
         opt.zero_grad();
-        Tensor loss = nn.functional.cross_entropy(model.forward(batch.Images), batch.Labels);
+        Tensor loss = nn.functional.cross_entropy(model.forward(batch.Inputs), batch.Labels);
         loss.backward();
         opt.step();
         _ = loss.item();

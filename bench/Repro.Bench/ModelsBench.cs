@@ -1,0 +1,88 @@
+using Repro.Models;
+using Repro.Torch;
+using static Repro.Torch.torch;
+
+namespace Repro.Bench;
+
+/// <summary>
+/// Training throughput of the paper's image models in C# against the same models in PyTorch
+/// (bench/models_reference.py: torchvision's resnet50 and parity_models.py's WRN) on the same
+/// libtorch, thread count and machine: ResNet-50 at batch 32 on 224x224 and the Short tier's WRN-10-1
+/// at batch 128 on 1x32x32, SGD with momentum on one fixed batch. Prints examples/s of each side and the ratio
+/// C# / PyTorch (target >= 0.95). The design is the foundation benchmark's: both sides warm
+/// (PyTorch as a server), alternating short rounds, the ratio the median of per-round ratios,
+/// and PyTorch run as shipped and with the binding's malloc thresholds (the fair anchor).
+/// A ResNet-50 step takes seconds on a CPU, so rounds are few and short.
+/// Run: dotnet run -c Release --project bench/Repro.Bench -- models [--steps 2] [--rounds 5]
+///      [--warmup 3] [--model resnet50|wrn-10-1]  (about 5 minutes on 2 cores)
+/// </summary>
+static class ModelsBench
+{
+    const double Target = 0.95;
+
+    sealed record Model(string Name, string Label, int Batch, Func<Generator, BenchTrainer> Create);
+
+    static readonly Model[] Models =
+    [
+        new("resnet50", "resnet50 (batch 32, 3x224x224)", 32, g => new BenchTrainer(
+            new ResNet50(g), randn([32, 3, 224, 224], g), randint(0, 1000, [32], g))),
+        // The Short tier's WRN (wrn-cifar10: WRN-10-1 with batch norm on Fashion-MNIST padded to 32x32).
+        new("wrn-10-1", "wrn-10-1 (batch 128, 1x32x32)", 128, g => new BenchTrainer(
+            new WideResNet(10, 1, 0, batchNorm: true, classes: 10, g, inputChannels: 1), randn([128, 1, 32, 32], g), randint(0, 10, [128], g))),
+    ];
+
+    public static int Run(string[] args)
+    {
+        int steps = BenchArgs.Option(args, "--steps", 2), rounds = BenchArgs.Option(args, "--rounds", 5);
+        int warmup = BenchArgs.Option(args, "--warmup", 3);
+        string? only = BenchArgs.Text(args, "--model");
+        var models = Models.Where(m => only is null || m.Name == only).ToList();
+        if (models.Count == 0) throw new ArgumentException($"unknown model '{only}' (known: {string.Join(", ", Models.Select(m => m.Name))})");
+        string script = Path.Combine(AppContext.BaseDirectory, "python", "models_reference.py");
+        if (!File.Exists(PythonServer.Python))
+        {
+            Console.Error.WriteLine($"{PythonServer.Python} not found: apt-get install python3-torch python3-torchvision");
+            return 1;
+        }
+
+        int threads = TorchRuntime.Threads;
+        Console.WriteLine($"libtorch {TorchRuntime.Version}, {threads} threads, BLAS {TorchRuntime.Blas}, OPENBLAS_CORETYPE={TorchRuntime.OpenBlasCoreType}");
+        Console.WriteLine($"{rounds} rounds x {steps} steps per side and model (+{warmup} warm-up), alternating C#, PyTorch, PyTorch with the same malloc");
+
+        using var stock = new PythonServer(script, warmup, threads, tunables: null);
+        using var same = new PythonServer(script, warmup, threads, PythonServer.SameMalloc);
+        using var g = new Generator(0);
+        bool ok = true;
+        var rows = new List<string>();
+        foreach (var model in models)
+        {
+            using var trainer = model.Create(g);
+            trainer.Run(warmup);
+            var (cs, st, sm) = (new List<double>(), new List<double>(), new List<double>());
+            var (ratioStock, ratioSame) = (new List<double>(), new List<double>());
+            for (int round = 0; round < rounds; round++)
+            {
+                var c = trainer.Run(steps);
+                var p = stock.Run(model.Name, steps);
+                var q = same.Run(model.Name, steps);
+                cs.AddRange(c); st.AddRange(p); sm.AddRange(q);
+                // Throughput ratios: PyTorch's time per step over ours.
+                ratioStock.Add(BenchArgs.Median(p) / BenchArgs.Median(c));
+                ratioSame.Add(BenchArgs.Median(q) / BenchArgs.Median(c));
+                Console.Error.WriteLine($"  {model.Name} round {round + 1}: C# {BenchArgs.Median(c):F0} ms, PyTorch {BenchArgs.Median(p):F0} ms, same malloc {BenchArgs.Median(q):F0} ms");
+            }
+            double r = BenchArgs.Median(ratioSame);
+            ok &= r >= Target;
+            double PerSecond(List<double> ms) => model.Batch / (BenchArgs.Median(ms) / 1000);
+            rows.Add($"{model.Label,-32} {PerSecond(cs),8:F1} {PerSecond(st),8:F1} {PerSecond(sm),12:F1} {BenchArgs.Median(ratioStock),11:F3} {r,8:F3}  {(r >= Target ? "ok" : "MISSED")}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"model (examples/s)",-32} {"C#",8} {"PyTorch",8} {"same malloc",12} {"C#/PyTorch",11} {"C#/same",8}");
+        rows.ForEach(Console.WriteLine);
+        Console.WriteLine("examples/s: batch over the median step time; ratios: medians of per-round throughput ratios.");
+        Console.WriteLine("'same malloc': PyTorch with the binding's glibc thresholds (GLIBC_TUNABLES), the fair anchor.");
+        Console.WriteLine($"target: C#/same >= {Target}.");
+        return ok ? 0 : 1;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Repro.Torch;
+using Repro.Torch.Modules;
+using static Repro.Torch.torch;
+
+namespace Repro.Bench;
+
+/// <summary>One model, its fixed batch and its SGD optimizer, kept warm between rounds.</summary>
+sealed class BenchTrainer(Module<Tensor, Tensor> model, Tensor x, Tensor y) : IDisposable
+{
+    readonly Repro.Torch.Optim.SGD opt = optim.SGD(model.parameters(), lr: 0.05, momentum: 0.9);
+
+    /// <summary>Milliseconds of each of <paramref name="steps"/> training steps.</summary>
+    public List<double> Run(int steps)
+    {
+        var times = new List<double>(steps);
+        for (int step = 0; step < steps; step++)
+        {
+            var sw = Stopwatch.StartNew();
+            using (NewDisposeScope())
+            {
+                opt.zero_grad();
+                Tensor loss = nn.functional.cross_entropy(model.forward(x), y);
+                loss.backward();
+                opt.step();
+                _ = loss.item();
+            }
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        return times;
+    }
+
+    public void Dispose()
+    {
+        opt.Dispose();
+        model.Dispose();
+        x.Dispose();
+        y.Dispose();
+    }
+}
+
+/// <summary>
+/// A PyTorch reference script run as a server, so that it stays warm between rounds: it is started
+/// as <c>script warmup threads</c>, reads "&lt;model&gt; &lt;steps&gt;" lines and answers each with one
+/// JSON line {"model", "threads", "ms": [per-step times], ...}; the first request for a model
+/// also runs <c>warmup</c> untimed steps.
+/// </summary>
+sealed class PythonServer : IDisposable
+{
+    public const string Python = "/usr/bin/python3";
+    // The binding's mallopt(M_MMAP_THRESHOLD, 32 MiB) and mallopt(M_TRIM_THRESHOLD, 1 GiB), for
+    // PyTorch through glibc's tunables: the fair anchor for the binding's own overhead.
+    public const string SameMalloc = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
+
+    readonly Process process;
+    readonly int threads;
+
+    public PythonServer(string script, int warmup, int threads, string? tunables)
+    {
+        this.threads = threads;
+        var info = new ProcessStartInfo(Python)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false,
+        };
+        foreach (var a in new[] { script, warmup.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        if (tunables is null) info.Environment.Remove("GLIBC_TUNABLES");
+        else info.Environment["GLIBC_TUNABLES"] = tunables;
+        process = Process.Start(info)!;
+    }
+
+    public List<double> Run(string model, int steps)
+    {
+        process.StandardInput.WriteLine($"{model} {steps}");
+        process.StandardInput.Flush();
+        string? line = process.StandardOutput.ReadLine()
+            ?? throw new InvalidOperationException($"the PyTorch reference exited ({Python} {process.StartInfo.ArgumentList[0]}); its error is above");
+        using var doc = JsonDocument.Parse(line);
+        int pyThreads = doc.RootElement.GetProperty("threads").GetInt32();
+        if (pyThreads != threads) throw new InvalidOperationException($"PyTorch ran with {pyThreads} threads, C# with {threads}");
+        return doc.RootElement.GetProperty("ms").EnumerateArray().Select(e => e.GetDouble()).ToList();
+    }
+
+    public void Dispose()
+    {
+        try { process.StandardInput.Close(); if (!process.WaitForExit(10_000)) process.Kill(); }
+        finally { process.Dispose(); }
+    }
+}
