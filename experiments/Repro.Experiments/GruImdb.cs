@@ -79,6 +79,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
 
     protected override CellResult Run(CellContext<GruSettings> context)
     {
+        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         Requirements.Check(this, context.Tier);
         var (train, test) = Data(s, cell.Seed);

@@ -72,6 +72,7 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
 
     protected override CellResult Run(CellContext<ResNetSettings> context)
     {
+        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         Requirements.Check(this, context.Tier);
         var normalization = Normalization.ImageNet;

@@ -71,6 +71,7 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
 
     protected override CellResult Run(CellContext<WrnSettings> context)
     {
+        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         Requirements.Check(this, context.Tier);
         var (train, test, normalization) = Data(s, cell.Seed);

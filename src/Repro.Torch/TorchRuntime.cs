@@ -18,6 +18,17 @@ public static unsafe class TorchRuntime
 
     public static int Threads => Native.RT_num_threads();
 
+    /// <summary>The thread count the process started with: REPRO_THREADS, else every core.</summary>
+    public static int DefaultThreads => NativeLoader.RequestedThreads(Environment.GetEnvironmentVariable("REPRO_THREADS"));
+
+    /// <summary>Resizes libtorch's intra-op pool. A reduction's round-off depends on how many
+    /// threads split it, so results that must agree bit for bit across machines fix this.</summary>
+    public static void SetThreads(int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least one thread");
+        if (Native.RT_set_num_threads(threads) != 0) throw new TorchException("set_num_threads failed: " + Native.LastError());
+    }
+
     public static bool CudaAvailable => torch.cuda.is_available();
 
     /// <summary>Whether this libtorch was built with CUDA support (a GPU may still be absent).</summary>

@@ -73,6 +73,6 @@ public class RunCommandTests
         Assert.That(result.Out, Does.Contain("slow-test: arithmetic cells"));
         Assert.That(result.Out, Does.Contain("smoke  6 cells = 3 beta x 1 etat x 1 z0 x 2 seed; pinned by goldens; records: 2/6 finished"));
         Assert.That(result.Out, Does.Contain("full   6 cells").And.Contain("reported, not pinned; records: 0/6 finished"));
-        Assert.That(result.Out, Does.Contain("cifar-10 (/nowhere/cifar-10-batches-bin): MISSING, get it with REPRO_DATA=<folder with cifar-10-batches-bin>"));
+        Assert.That(result.Out, Does.Contain("cifar-10 (/nowhere/cifar-10-batches-bin): MISSING; REPRO_DATA=<folder with cifar-10-batches-bin>"));
     }
 }

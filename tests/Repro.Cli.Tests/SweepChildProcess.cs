@@ -51,12 +51,14 @@ sealed class SweepChildProcess : IDisposable
         process.WaitForExit();
     }
 
-    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
+    /// <summary>Sends SIGTERM, which `repro` handles exactly as Ctrl-C's SIGINT (SignalCancellation).
+    /// Not SIGINT itself: a shell without job control starts background jobs with SIGINT ignored,
+    /// the child inherits that, and a CI runner that launches tests that way would never deliver it.</summary>
     public void Interrupt()
     {
-        using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
-        Assert.That(kill.ExitCode, Is.Zero, "kill -INT");
+        Assert.That(kill.ExitCode, Is.Zero, "kill -TERM");
     }
 
     public void Dispose()

@@ -58,7 +58,7 @@ public class SweepInterruptionTests
             Assert.That(child.Lines, Has.Some.Contains($"{Grid[2]}: cancelled; no record written"));
             Assert.That(child.Lines, Has.Some.StartsWith("stopped by a signal"));
             Assert.That(child.Lines, Has.None.StartsWith("report:"), "a cancelled sweep writes no report");
-            Assert.That(child.ErrorLines, Has.Some.Contains("SIGINT: stopping"));
+            Assert.That(child.ErrorLines, Has.Some.Contains("SIGTERM: stopping"));
         }
         Assert.That(store.ReadAll("slow-test", Tier.Smoke).Select(r => r.Cell), Is.EquivalentTo(Grid.Take(2)), "finished cells kept, the interrupted one not written");
 

@@ -11,6 +11,23 @@ public class RuntimeTests
     }
 
     [Test]
+    public void ThreadsCanBeResizedAndRestored()
+    {
+        int before = TorchRuntime.Threads;
+        try
+        {
+            TorchRuntime.SetThreads(1);
+            Assert.That(TorchRuntime.Threads, Is.EqualTo(1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.SetThreads(0));
+        }
+        finally
+        {
+            TorchRuntime.SetThreads(before);
+        }
+        Assert.That(TorchRuntime.Threads, Is.EqualTo(TorchRuntime.DefaultThreads));
+    }
+
+    [Test]
     public void VersionAndBlasAreReported()
     {
         Assert.That(TorchRuntime.Version, Does.Match(@"^\d+\.\d+"));

@@ -6,6 +6,7 @@ namespace Repro.Torch.PInvoke;
 internal static unsafe partial class Native
 {
     [LibraryImport(NativeLoader.Library)] internal static partial int RT_num_threads();
+    [LibraryImport(NativeLoader.Library)] internal static partial int RT_set_num_threads(int threads);
     [LibraryImport(NativeLoader.Library)] internal static partial int RT_version(byte* buffer, int capacity);
     [LibraryImport(NativeLoader.Library)] internal static partial int RT_config(byte* buffer, int capacity);
     [LibraryImport(NativeLoader.Library)] internal static partial int RT_parallel_info(byte* buffer, int capacity);

@@ -51,6 +51,7 @@ RT_EXPORT int RT_init(int threads) {
 }
 
 RT_EXPORT int RT_num_threads() { return at::get_num_threads(); }
+RT_EXPORT int RT_set_num_threads(int threads) { RT_STATUS(at::set_num_threads(threads);) }
 
 RT_EXPORT int RT_version(char* buffer, int capacity) { return copy_string(TORCH_VERSION, buffer, capacity); }
 
