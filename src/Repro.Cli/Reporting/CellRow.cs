@@ -48,6 +48,8 @@ public sealed record CellRow(
 
     static double? AccuracyOf(RunRecord record)
     {
+        // A diverged run's only evaluations are from before it diverged (step 0: chance): no accuracy.
+        if (record.Status == RunStatus.Diverged) return null;
         foreach (string name in new[] { "final_test_accuracy", "test_accuracy" })
             if (record.Scalars.TryGetValue(name, out double v) && double.IsFinite(v)) return v;
         return record.Curves.TryGetValue("test_accuracy", out var curve) ? LastFinite(curve) : null;
