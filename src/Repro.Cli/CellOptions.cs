@@ -80,7 +80,9 @@ sealed class CellOptions
     {
         var (e, t, store) = (ExperimentOf(result), TierOf(result), StoreOf(result));
         ISweepDisplay display = context.Interactive ? new LiveDisplay(context.Out) : new PlainDisplay(context.Out);
-        var summary = new SweepRunner(store, display).Run(e, t, cells, ForceOf(result), context.Cancellation);
+        SweepSummary summary;
+        using (context.WatchSignals())
+            summary = new SweepRunner(store, display).Run(e, t, cells, ForceOf(result), context.Cancellation);
         context.Out.WriteLine($"{e.Name}/{t}: {summary}");
         context.Out.WriteLine($"records: {Path.Combine(store.Root, e.Name, t.Name)}");
         foreach (var failed in summary.Failed)

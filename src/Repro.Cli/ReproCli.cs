@@ -16,6 +16,7 @@ public static class ReproCli
         var context = new CliContext(Console.Out, Console.Error, experiments, signals.Token)
         {
             Interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb"),
+            WatchSignals = signals.Watch,
         };
         return Run(args, context);
     }
