@@ -58,21 +58,12 @@ static class FoundationBench
         {
             using var trainer = model.Create(g);
             trainer.Run(Warmup);
-            var (cs, st, sm) = (new List<double>(), new List<double>(), new List<double>());
-            var (ratioStock, ratioSame) = (new List<double>(), new List<double>());
-            for (int round = 0; round < rounds; round++)
-            {
-                var c = trainer.Run(steps);
-                var p = stock.Run(model.Name, steps);
-                var q = same.Run(model.Name, steps);
-                cs.AddRange(c); st.AddRange(p); sm.AddRange(q);
-                ratioStock.Add(BenchArgs.Median(c) / BenchArgs.Median(p));
-                ratioSame.Add(BenchArgs.Median(c) / BenchArgs.Median(q));
-            }
+            var t = PairedRounds.Measure(trainer, stock, same, model.Name, steps, rounds);
             Console.Error.WriteLine($"  {model.Name} done");
-            double r = BenchArgs.Median(ratioSame), gflops = model.StepFlops / (BenchArgs.Median(cs) / 1000) / 1e9;
+            // Time ratios C# / PyTorch, per round.
+            double r = t.MedianOf(m => m.CSharp / m.Same), gflops = model.StepFlops / (BenchArgs.Median(t.CSharp) / 1000) / 1e9;
             ok &= r <= Target;
-            rows.Add($"{model.Label,-30} {BenchArgs.Median(cs),8:F2} {BenchArgs.Median(st),8:F2} {BenchArgs.Median(sm),12:F2} {BenchArgs.Median(ratioStock),11:F3} {r,8:F3} {gflops,11:F1} {100 * gflops / peak,7:F0}%  {(r <= Target ? "ok" : "MISSED")}");
+            rows.Add($"{model.Label,-30} {BenchArgs.Median(t.CSharp),8:F2} {BenchArgs.Median(t.Stock),8:F2} {BenchArgs.Median(t.Same),12:F2} {t.MedianOf(m => m.CSharp / m.Stock),11:F3} {r,8:F3} {gflops,11:F1} {100 * gflops / peak,7:F0}%  {(r <= Target ? "ok" : "MISSED")}");
         }
 
         peak = Math.Max(peak, MatmulPeakGflops());  // once cold, once warm: the peak is the better

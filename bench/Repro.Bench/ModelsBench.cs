@@ -58,23 +58,13 @@ static class ModelsBench
         {
             using var trainer = model.Create(g);
             trainer.Run(warmup);
-            var (cs, st, sm) = (new List<double>(), new List<double>(), new List<double>());
-            var (ratioStock, ratioSame) = (new List<double>(), new List<double>());
-            for (int round = 0; round < rounds; round++)
-            {
-                var c = trainer.Run(steps);
-                var p = stock.Run(model.Name, steps);
-                var q = same.Run(model.Name, steps);
-                cs.AddRange(c); st.AddRange(p); sm.AddRange(q);
-                // Throughput ratios: PyTorch's time per step over ours.
-                ratioStock.Add(BenchArgs.Median(p) / BenchArgs.Median(c));
-                ratioSame.Add(BenchArgs.Median(q) / BenchArgs.Median(c));
-                Console.Error.WriteLine($"  {model.Name} round {round + 1}: C# {BenchArgs.Median(c):F0} ms, PyTorch {BenchArgs.Median(p):F0} ms, same malloc {BenchArgs.Median(q):F0} ms");
-            }
-            double r = BenchArgs.Median(ratioSame);
+            var t = PairedRounds.Measure(trainer, stock, same, model.Name, steps, rounds, (round, m) =>
+                Console.Error.WriteLine($"  {model.Name} round {round + 1}: C# {m.CSharp:F0} ms, PyTorch {m.Stock:F0} ms, same malloc {m.Same:F0} ms"));
+            // Throughput ratios: PyTorch's time per step over ours, per round.
+            double r = t.MedianOf(m => m.Same / m.CSharp);
             ok &= r >= Target;
             double PerSecond(List<double> ms) => model.Batch / (BenchArgs.Median(ms) / 1000);
-            rows.Add($"{model.Label,-32} {PerSecond(cs),8:F1} {PerSecond(st),8:F1} {PerSecond(sm),12:F1} {BenchArgs.Median(ratioStock),11:F3} {r,8:F3}  {(r >= Target ? "ok" : "MISSED")}");
+            rows.Add($"{model.Label,-32} {PerSecond(t.CSharp),8:F1} {PerSecond(t.Stock),8:F1} {PerSecond(t.Same),12:F1} {t.MedianOf(m => m.Stock / m.CSharp),11:F3} {r,8:F3}  {(r >= Target ? "ok" : "MISSED")}");
         }
 
         Console.WriteLine();

@@ -89,3 +89,34 @@ sealed class PythonServer : IDisposable
         finally { process.Dispose(); }
     }
 }
+
+/// <summary>
+/// The benchmarks' sampling: alternating short rounds of C#, PyTorch as shipped and PyTorch with
+/// the binding's malloc, so that a slow spell of the machine hits all three alike.
+/// </summary>
+static class PairedRounds
+{
+    /// <summary>Every step time of each side, and each round's median step times (C#, stock, same).</summary>
+    public sealed record Times(List<double> CSharp, List<double> Stock, List<double> Same, List<(double CSharp, double Stock, double Same)> Rounds)
+    {
+        /// <summary>Median over rounds of a per-round ratio.</summary>
+        public double MedianOf(Func<(double CSharp, double Stock, double Same), double> ratio) => BenchArgs.Median(Rounds.Select(ratio));
+    }
+
+    public static Times Measure(BenchTrainer trainer, PythonServer stock, PythonServer same, string model, int steps, int rounds,
+        Action<int, (double CSharp, double Stock, double Same)>? onRound = null)
+    {
+        var times = new Times([], [], [], []);
+        for (int round = 0; round < rounds; round++)
+        {
+            var c = trainer.Run(steps);
+            var p = stock.Run(model, steps);
+            var q = same.Run(model, steps);
+            times.CSharp.AddRange(c); times.Stock.AddRange(p); times.Same.AddRange(q);
+            var medians = (BenchArgs.Median(c), BenchArgs.Median(p), BenchArgs.Median(q));
+            times.Rounds.Add(medians);
+            onRound?.Invoke(round, medians);
+        }
+        return times;
+    }
+}

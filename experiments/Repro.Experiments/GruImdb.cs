@@ -63,11 +63,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
         _ => [],
     };
 
-    public IReadOnlyList<string> Missing(Tier tier)
-    {
-        var s = Settings(tier);
-        return [.. Requirements.Device(s.Recipe.Device), .. s.Dataset == "imdb" ? Requirements.Data(() => ImdbFolder()) : []];
-    }
+    public string Device(Tier tier) => Settings(tier).Recipe.Device;
 
     static string ImdbFolder()
     {
@@ -79,7 +75,6 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
 
     protected override CellResult Run(CellContext<GruSettings> context)
     {
-        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         Requirements.Check(this, context.Tier);
         var (train, test) = Data(s, cell.Seed);

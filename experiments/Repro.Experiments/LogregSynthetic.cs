@@ -45,7 +45,6 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
 
     protected override CellResult Run(CellContext<LogregSettings> context)
     {
-        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         double beta = cell.Beta, eta = cell.Eta;
         var result = new CellResult();

@@ -60,19 +60,13 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
         _ => [],
     };
 
-    public IReadOnlyList<string> Missing(Tier tier)
-    {
-        var s = Settings(tier);
-        return [.. Requirements.Device(s.Recipe.Device),
-                .. s.Dataset == "imagenet" ? Requirements.Data(() => { _ = new ImageFolder(ImageNetRoot(), "train"); _ = new ImageFolder(ImageNetRoot(), "val"); }) : []];
-    }
+    public string Device(Tier tier) => Settings(tier).Recipe.Device;
 
     static string ImageNetRoot() =>
         Path.Combine(DataFolder.Resolve(null, "ImageNet", "imagenet/{train,val}/<wnid>/*.JPEG"), "imagenet");
 
     protected override CellResult Run(CellContext<ResNetSettings> context)
     {
-        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         Requirements.Check(this, context.Tier);
         var normalization = Normalization.ImageNet;

@@ -74,7 +74,6 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
 
     protected override CellResult Run(CellContext<TheorySettings> context)
     {
-        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         double beta = cell.Beta;
         var result = new CellResult();

@@ -60,18 +60,13 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
         _ => [],
     };
 
-    public IReadOnlyList<string> Missing(Tier tier)
-    {
-        var s = Settings(tier);
-        return [.. Requirements.Device(s.Recipe.Device), .. s.Dataset == "cifar10" ? Requirements.Data(() => LoadCifar10()) : []];
-    }
+    public string Device(Tier tier) => Settings(tier).Recipe.Device;
 
     static (ImageSet train, ImageSet test) LoadCifar10() =>
         Cifar10.Load(DataFolder.Resolve(null, "CIFAR-10", $"{Cifar10.Folder}/data_batch_1.bin ... test_batch.bin"));
 
     protected override CellResult Run(CellContext<WrnSettings> context)
     {
-        TierThreads.Apply(context.Tier);
         var (s, cell) = (context.Settings, context.Cell);
         Requirements.Check(this, context.Tier);
         var (train, test, normalization) = Data(s, cell.Seed);

@@ -46,6 +46,7 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
         string? error = null;
         try
         {
+            TierThreads.Apply(tier);
             result = experiment.Run(tier, cell, progress ?? (_ => { }), cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException)

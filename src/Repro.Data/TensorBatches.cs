@@ -14,51 +14,30 @@ namespace Repro.Data;
 public sealed class TensorBatches : IBatchStream
 {
     readonly Tensor inputs, labels;
-    readonly int count, batchSize;
-    readonly ulong seed;
-    readonly bool shuffle;
-    long epoch;
-    long[] order;
-    int nextInEpoch;
+    readonly EpochOrder order;
 
-    public int BatchesPerEpoch => count / batchSize;
+    public int BatchesPerEpoch => order.BatchesPerEpoch;
 
     /// <param name="startStep">The step of the first batch: batch k of this stream is batch
     /// startStep + k of the stream started at 0.</param>
     public TensorBatches(Tensor inputs, Tensor labels, int batchSize, ulong seed, long startStep = 0, bool shuffle = true)
     {
-        count = (int)inputs.shape[0];
+        int count = (int)inputs.shape[0];
         if (labels.shape.Length != 1 || labels.shape[0] != count)
             throw new ArgumentException($"labels have shape [{string.Join(", ", labels.shape)}]; expected [{count}] (one per input)", nameof(labels));
         if (batchSize <= 0 || batchSize > count)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be in [1, {count}] (the number of examples)");
         ArgumentOutOfRangeException.ThrowIfNegative(startStep);
-        (this.inputs, this.labels, this.batchSize, this.seed, this.shuffle) = (inputs, labels, batchSize, seed, shuffle);
-        epoch = startStep / BatchesPerEpoch;
-        nextInEpoch = (int)(startStep % BatchesPerEpoch);
-        order = Order(epoch);
+        (this.inputs, this.labels) = (inputs, labels);
+        order = new EpochOrder(count, batchSize, seed, startStep, shuffle);
     }
 
     public Batch Next()
     {
-        if (nextInEpoch == BatchesPerEpoch)
-        {
-            epoch++;
-            nextInEpoch = 0;
-            order = Order(epoch);
-        }
-        using var onCpu = tensor(order.AsSpan(nextInEpoch * batchSize, batchSize), [batchSize]);
+        var next = order.Next();
+        using var onCpu = tensor(next, [next.Length]);
         using var indices = onCpu.to(inputs.device);
-        nextInEpoch++;
         return new Batch(inputs.index_select(0, indices), labels.index_select(0, indices));
-    }
-
-    long[] Order(long epoch)
-    {
-        if (!shuffle) return Enumerable.Range(0, count).Select(i => (long)i).ToArray();
-        using var generator = new Generator(EpochSeed.Of(seed, epoch));
-        using var perm = randperm(count, generator);
-        return perm.ToArray<long>();
     }
 
     /// <summary>The whole set in its stored order, in batches of <paramref name="batchSize"/>,

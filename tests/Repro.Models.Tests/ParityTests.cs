@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Repro.Torch;
 using Repro.Torch.Modules;
+using Repro.Torch.Tests;
 using static Repro.Torch.torch;
 
 namespace Repro.Models.Tests;
@@ -102,7 +102,7 @@ public partial class ParityTests
 
     (int exitCode, string output) RunScript()
     {
-        var result = Python.Run(Path.Combine(AppContext.BaseDirectory, "bench", "parity_models.py"), dir);
+        var result = PythonTorch.Run(Path.Combine(AppContext.BaseDirectory, "bench", "parity_models.py"), dir);
         TestContext.Out.WriteLine(result.output.Trim());
         return result;
     }
@@ -135,26 +135,4 @@ public partial class ParityTests
 
     [GeneratedRegex(@"csharp->pytorch relative error (\S+)")]
     private static partial Regex ErrorLine();
-}
-
-/// <summary>Runs Debian's python3 with torch and torchvision (installed by this project's build).</summary>
-static class Python
-{
-    const string Path = "/usr/bin/python3";
-
-    public static (int exitCode, string output) Run(params string[] args)
-    {
-        if (!File.Exists(Path))
-            Assert.Fail($"{Path} is missing: the test project's build installs python3-torch and python3-torchvision (apt-get install python3-torchvision)");
-        var info = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("python3 did not finish within 2 minutes");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
 }

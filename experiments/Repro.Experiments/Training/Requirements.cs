@@ -7,18 +7,28 @@ namespace Repro.Experiments;
 /// <summary>
 /// What a tier of an experiment needs before any of its cells starts (a GPU, a data folder), so
 /// that a Full tier without them stops at once with one message instead of failing cell by cell,
-/// and never falls back to something else.
+/// and never falls back to something else. The data it needs are the tier's declared
+/// <see cref="IExperiment.DataNeeds"/>; this adds the device.
 /// </summary>
 public interface IHasRequirements
 {
-    /// <summary>What is missing for <paramref name="tier"/>, one line each; empty when all is there.</summary>
-    IReadOnlyList<string> Missing(Tier tier);
+    /// <summary>The device the tier's recipe runs on ("cpu" or "cuda").</summary>
+    string Device(Tier tier);
 }
 
 public static class Requirements
 {
+    /// <summary>What is missing for the tier, one line each; empty when all is there. Cheap: it
+    /// looks for files and asks libtorch for GPUs, so every cell may call it.</summary>
+    public static IReadOnlyList<string> Missing(IExperiment experiment, Tier tier) =>
+    [
+        .. experiment is IHasRequirements needs ? Device(needs.Device(tier)) : [],
+        .. experiment.DataNeeds(tier).Where(n => !n.FetchedOnUse && !n.IsPresent())
+            .Select(n => $"data: {n.Name} not found at {n.Where}; {n.HowToGet}"),
+    ];
+
     /// <summary>Empty when the recipe's device can run; else why not.</summary>
-    public static IEnumerable<string> Device(string device)
+    static IEnumerable<string> Device(string device)
     {
         if (device != "cuda") yield break;
         if (!TorchRuntime.CudaBuilt)
@@ -28,20 +38,10 @@ public static class Requirements
             yield return "CUDA: the recipe runs on cuda, but libtorch sees no GPU";
     }
 
-    /// <summary>Empty when <paramref name="check"/> finds the data; else its message.</summary>
-    public static IEnumerable<string> Data(Action check)
-    {
-        string? message = null;
-        try { check(); }
-        catch (Exception e) when (e is Repro.Data.DataFormatException or IOException) { message = e.Message; }
-        if (message is not null) yield return "data: " + message;
-    }
-
     /// <summary>Throws with every missing requirement of the tier.</summary>
     public static void Check(IExperiment experiment, Tier tier)
     {
-        if (experiment is not IHasRequirements needs) return;
-        var missing = needs.Missing(tier);
+        var missing = Missing(experiment, tier);
         if (missing.Count > 0)
             throw new InvalidOperationException($"{experiment.Name} {tier}: cannot start:\n  " + string.Join("\n  ", missing));
     }
@@ -53,7 +53,7 @@ public static class DataSources
     /// <summary>Real data a Debian package ships (DATA.md), fetched on first use.</summary>
     public static DataNeed Package(string name) =>
         new(name, name == "fashion-mnist" ? "/usr/share/datasets/fashion-mnist" : $"{PackageData.Cache} (a Debian package's files)",
-            () => PackageData.IsPresent(name), $"get it with `repro data fetch {name}` (a run fetches it on first use)");
+            () => PackageData.IsPresent(name), $"get it with `repro data fetch {name}` (a run fetches it on first use)", FetchedOnUse: true);
 
     /// <summary>A dataset read from REPRO_DATA, at <paramref name="relativePath"/> under it.</summary>
     public static DataNeed Folder(string name, string relativePath) =>

@@ -16,13 +16,10 @@ public sealed class TextBatches : IBatchStream
 {
     readonly IReadOnlyList<Review> reviews;
     readonly Vocabulary vocabulary;
-    readonly int length, batchSize;
-    readonly ulong seed;
-    long epoch;
-    long[] order;
-    int nextInEpoch;
+    readonly int length;
+    readonly EpochOrder order;
 
-    public int BatchesPerEpoch => reviews.Count / batchSize;
+    public int BatchesPerEpoch => order.BatchesPerEpoch;
 
     /// <param name="length">Tokens per review, after cutting or padding.</param>
     /// <param name="startStep">The step of the first batch: batch k of this stream is batch
@@ -33,31 +30,11 @@ public sealed class TextBatches : IBatchStream
         if (batchSize <= 0 || batchSize > reviews.Count)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batch size must be in [1, {reviews.Count}] (the number of reviews)");
         ArgumentOutOfRangeException.ThrowIfNegative(startStep);
-        (this.reviews, this.vocabulary, this.length, this.batchSize, this.seed) = (reviews, vocabulary, length, batchSize, seed);
-        epoch = startStep / BatchesPerEpoch;
-        nextInEpoch = (int)(startStep % BatchesPerEpoch);
-        order = Order(epoch);
+        (this.reviews, this.vocabulary, this.length) = (reviews, vocabulary, length);
+        order = new EpochOrder(reviews.Count, batchSize, seed, startStep);
     }
 
-    public Batch Next()
-    {
-        if (nextInEpoch == BatchesPerEpoch)
-        {
-            epoch++;
-            nextInEpoch = 0;
-            order = Order(epoch);
-        }
-        var indices = order.AsSpan(nextInEpoch * batchSize, batchSize);
-        nextInEpoch++;
-        return Encode(reviews, indices, vocabulary, length);
-    }
-
-    long[] Order(long epoch)
-    {
-        using var generator = new Generator(EpochSeed.Of(seed, epoch));
-        using var perm = randperm(reviews.Count, generator);
-        return perm.ToArray<long>();
-    }
+    public Batch Next() => Encode(reviews, order.Next(), vocabulary, length);
 
     /// <summary>
     /// Every review in its stored order, in batches of <paramref name="batchSize"/>, the last one
