@@ -43,7 +43,8 @@ public static class Requirements
     {
         var missing = Missing(experiment, tier);
         if (missing.Count > 0)
-            throw new InvalidOperationException($"{experiment.Name} {tier}: cannot start:\n  " + string.Join("\n  ", missing));
+            // One line: the CLI's summary shows a failed cell's first line.
+            throw new InvalidOperationException($"{experiment.Name} {tier}: cannot start: " + string.Join("; ", missing));
     }
 }
 
