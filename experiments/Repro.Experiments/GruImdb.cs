@@ -31,7 +31,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
     public override string Description => "GRU classifier on IMDB reviews (short: movie-review polarity sentences)";
 
     // The paper's recipe is not known; SGD with momentum at the grid's rate, no weight decay.
-    public override GruSettings Settings(Tier tier) => tier.Pick(
+    public override GruSettings Defaults(Tier tier) => tier.Pick(
         new GruSettings("synthetic", TrainExamples: 512, TestExamples: 256, VocabularySize: 2_000, MinCount: 1, Length: 24,
             Embedding: 16, Hidden: 16,
             new Recipe(BatchSize: 32, Steps: 40, Momentum: 0.9, WeightDecay: 0, Schedule: "constant", Milestones: [], Gamma: 1,

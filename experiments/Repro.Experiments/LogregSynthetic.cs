@@ -26,7 +26,7 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
     public override string Name => "logreg-synthetic";
     public override string Description => "softmax regression on Gaussian clusters, full-batch GD, float64 (harness demo)";
 
-    public override LogregSettings Settings(Tier tier) => new(
+    public override LogregSettings Defaults(Tier tier) => new(
         Classes: 4,
         Features: 16,
         Examples: tier.Pick(256, 1024, 8192),

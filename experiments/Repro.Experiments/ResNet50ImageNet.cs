@@ -31,7 +31,7 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
 
     // The standard ResNet-50 recipe where the paper's exact values are unknown: batch 256, momentum
     // 0.9, weight decay 1e-4, 90 epochs, the rate cut by 10 at epochs 30, 60 and 80.
-    public override ResNetSettings Settings(Tier tier) => tier.Pick(
+    public override ResNetSettings Defaults(Tier tier) => tier.Pick(
         new ResNetSettings("synthetic", TrainExamples: 256, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
             new Recipe(BatchSize: 16, Steps: 20, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "constant", Milestones: [], Gamma: 1,
                 Augment: false, LogEvery: 4, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 16, NtkExamples: 0, Device: "cpu")),

@@ -46,7 +46,7 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
     public override string Description => "THEORY.md T1-T5 on the reference MLP (float64, full batch); Short adds a small CNN on Fashion-MNIST";
     public override bool HasSummary(Tier tier) => true;
 
-    public override TheorySettings Settings(Tier tier) => new(
+    public override TheorySettings Defaults(Tier tier) => new(
         Examples: 256, Features: 32, Hidden: [256, 256], Classes: 10, Activation: "tanh", CnnChannels: [8, 16], CnnEtaTildeScale: 0.1,
         FirstStepC: [1e-4, 3e-4, 1e-3, 3e-3, 1e-2],
         T3EtaTilde: 0.05, T3Steps: 400, T3Range: [0.1, 30], T3RhoEtaTilde: [0.1, 0.3, 1],

@@ -29,7 +29,7 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
 
     // The standard WRN recipe where the paper's exact values are unknown: SGD momentum 0.9, batch
     // 128, weight decay 5e-4, 200 epochs with the rate cut by 5 at 30%, 60% and 80%, crop and flip.
-    public override WrnSettings Settings(Tier tier) => tier.Pick(
+    public override WrnSettings Defaults(Tier tier) => tier.Pick(
         new WrnSettings("synthetic", TrainExamples: 512, TestExamples: 256, Depth: 10, WidenFactor: 1, Dropout: 0,
             new Recipe(BatchSize: 32, Steps: 30, Momentum: 0.9, WeightDecay: 5e-4, Schedule: "constant", Milestones: [], Gamma: 1,
                 Augment: false, LogEvery: 3, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 32, NtkExamples: 0, Device: "cpu")),

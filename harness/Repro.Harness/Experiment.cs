@@ -47,18 +47,28 @@ public interface IExperiment
     /// <summary>The data the tier reads (none: synthetic, made from the seed). Experiments that
     /// read files declare them, so that `repro list` says what is there and what is missing.</summary>
     IReadOnlyList<DataNeed> DataNeeds(Tier tier) => [];
+    /// <summary>The `--set name=value` assignments this instance applies to every tier's settings.</summary>
+    IReadOnlyList<string> Overrides { get; }
+    /// <summary>A copy whose settings have <paramref name="assignments"/> applied
+    /// (<see cref="SettingsOverrides"/>), checked against the tier's settings now rather than at
+    /// the first cell.</summary>
+    /// <exception cref="ArgumentException">An assignment names no setting or does not fit it.</exception>
+    IExperiment WithSettings(IReadOnlyList<string> assignments, Tier tier);
 }
 
 /// <summary>
 /// An experiment: typed settings per tier (plain defaults with comments, serialized into every
 /// cell's configuration), a grid per tier, the run of one cell, and the quantities its goldens pin.
+/// The defaults live in <see cref="Defaults"/>; <see cref="Settings"/> is what runs: the defaults
+/// with any `--set` overrides.
 /// </summary>
 public abstract class Experiment<TSettings> : IExperiment where TSettings : notnull
 {
     public abstract string Name { get; }
     public abstract string Description { get; }
     public abstract Grid Grid(Tier tier);
-    public abstract TSettings Settings(Tier tier);
+    /// <summary>The tier's settings as the experiment defines them.</summary>
+    public abstract TSettings Defaults(Tier tier);
     protected abstract CellResult Run(CellContext<TSettings> context);
     protected abstract IEnumerable<Quantity> Golden(RunRecord record);
     /// <summary>Tolerance of pinned quantities that do not give their own.</summary>
@@ -77,6 +87,37 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
         quantities.Select(q => new GoldenQuantity(q.Name, q.Value, q.Tolerance ?? DefaultTolerance)).ToList();
 
     static readonly JsonSerializerOptions SettingsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    IReadOnlyList<string> overrides = [];
+    public IReadOnlyList<string> Overrides => overrides;
+
+    /// <summary>The tier's settings that run: <see cref="Defaults"/> with the overrides applied.</summary>
+    public TSettings Settings(Tier tier)
+    {
+        if (overrides.Count == 0) return Defaults(tier);
+        var node = SettingsOverrides.Apply(JsonSerializer.SerializeToNode(Defaults(tier), SettingsJson)!.AsObject(), overrides);
+        try
+        {
+            return node.Deserialize<TSettings>(SettingsJson)
+                ?? throw new JsonException("the settings came out empty");
+        }
+        catch (JsonException e)
+        {
+            // e.Path is the JSON path of the field that did not convert ($.recipe.steps).
+            string field = e.Path is { Length: > 2 } p ? p[2..] : "?";
+            string assignment = overrides.LastOrDefault(a => string.Equals(a.Split('=')[0].Trim(), field, StringComparison.OrdinalIgnoreCase))
+                ?? string.Join(" ", overrides);
+            throw new ArgumentException($"--set {assignment}: {Name}'s {tier} setting '{field}' cannot hold that value (a whole number where one is expected?)");
+        }
+    }
+
+    public IExperiment WithSettings(IReadOnlyList<string> assignments, Tier tier)
+    {
+        var copy = (Experiment<TSettings>)MemberwiseClone();
+        copy.overrides = [.. overrides, .. assignments];
+        _ = copy.Settings(tier);
+        return copy;
+    }
 
     public JsonObject Config(Tier tier, Cell cell) => new()
     {

@@ -31,6 +31,12 @@ sealed class CellOptions
         DefaultValueFactory = _ => ReproPaths.Results,
     };
     readonly Option<bool> force = new("--force") { Description = "run cells again even when they have a finished record (as REPRO_FORCE=1)" };
+    readonly Option<string[]> set = new("--set")
+    {
+        Description = "name=value: change one of the tier's settings (e.g. recipe.steps=2000, hidden=512, recipe.milestones=[30,60]); "
+            + "repeatable; records go under <results>/set/<assignments>",
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     public CellOptions(CliContext context)
     {
@@ -54,13 +60,42 @@ sealed class CellOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(experiment);
-        foreach (Option option in new Option[] { tier, beta, etaTilde, eta, z0, seed, axis, results, force })
+        foreach (Option option in new Option[] { tier, beta, etaTilde, eta, z0, seed, axis, set, results, force })
             command.Options.Add(option);
     }
 
-    public IExperiment ExperimentOf(ParseResult result) => context.Experiment(result.GetRequiredValue(experiment));
+    /// <summary>The experiment, with the --set overrides applied to its settings.</summary>
+    public IExperiment ExperimentOf(ParseResult result)
+    {
+        var e = context.Experiment(result.GetRequiredValue(experiment));
+        string[] assignments = result.GetValue(set) ?? [];
+        if (assignments.Length == 0) return e;
+        try { return e.WithSettings(assignments, TierOf(result)); }
+        catch (ArgumentException ex) { throw new UsageException(ex.Message); }
+    }
+
     public Tier TierOf(ParseResult result) => Tier.Parse(result.GetRequiredValue(tier), "--tier");
-    public ResultStore StoreOf(ParseResult result) => new(result.GetRequiredValue(results));
+
+    /// <summary>Overridden settings keep their records apart (under set/&lt;assignments&gt;), so that
+    /// trying a setting never replaces the records of the defaults.</summary>
+    public ResultStore StoreOf(ParseResult result)
+    {
+        string root = result.GetRequiredValue(results);
+        return new(SetFolder(result) is { } folder ? Path.Combine(root, folder) : root);
+    }
+
+    /// <summary>set/&lt;assignments&gt; when --set is given (where its records and report go), else null.</summary>
+    public string? SetFolder(ParseResult result)
+    {
+        string[] assignments = result.GetValue(set) ?? [];
+        return assignments.Length == 0 ? null : Path.Combine("set", OverrideFolder(assignments));
+    }
+
+    static string OverrideFolder(IReadOnlyList<string> assignments)
+    {
+        string name = new(string.Join("_", assignments).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '=' or ',' or '-' ? c : '_').ToArray());
+        return name.Length <= 80 ? name : $"{name[..64]}-{CanonicalJson.Hash(new System.Text.Json.Nodes.JsonArray(assignments.Select(a => (System.Text.Json.Nodes.JsonNode?)a).ToArray()))[..12]}";
+    }
     /// <summary>--force, else REPRO_FORCE decides (null).</summary>
     public bool? ForceOf(ParseResult result) => result.GetValue(force) ? true : null;
 
@@ -80,6 +115,8 @@ sealed class CellOptions
     {
         var (e, t, store) = (ExperimentOf(result), TierOf(result), StoreOf(result));
         ISweepDisplay display = context.Interactive ? new LiveDisplay(context.Out) : new PlainDisplay(context.Out);
+        if (e.Overrides.Count > 0)
+            context.Out.WriteLine($"settings: {string.Join(" ", e.Overrides)} over {e.Name}/{t}'s defaults (goldens pin the defaults only)");
         SweepSummary summary;
         using (context.WatchSignals())
             summary = new SweepRunner(store, display).Run(e, t, cells, ForceOf(result), context.Cancellation);

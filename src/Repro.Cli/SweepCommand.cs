@@ -36,7 +36,8 @@ public static class SweepCommand
             var summary = options.Run(result, cells);
             if (summary.Cancelled) return summary.ExitCode;
 
-            string folder = result.GetValue(reportDir) ?? Path.Combine(ReproPaths.Root, "artifacts", "report", experiment.Name);
+            string folder = result.GetValue(reportDir)
+                ?? Path.Combine(ReproPaths.Root, "artifacts", "report", options.SetFolder(result) ?? "", experiment.Name);
             string results = options.StoreOf(result).Root;
             if (part != Shard.Whole)
             {

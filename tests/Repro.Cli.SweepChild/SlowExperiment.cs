@@ -22,7 +22,7 @@ public sealed class SlowExperiment : Experiment<SlowSettings>
 
     public override string Name => "slow-test";
     public override string Description => "arithmetic cells, slow on demand (CLI tests)";
-    public override SlowSettings Settings(Tier tier) => new(Steps: 20);
+    public override SlowSettings Defaults(Tier tier) => new(Steps: 20);
 
     public override Grid Grid(Tier tier) => new()
     {

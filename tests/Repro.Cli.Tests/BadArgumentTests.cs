@@ -23,6 +23,9 @@ public class BadArgumentTests
     [TestCase(new[] { "report", "/tmp" }, "--out", "required")]
     [TestCase(new[] { "frobnicate" }, "unknown command 'frobnicate'", "commands: doctor, list, run, sweep, report, golden, data")]
     [TestCase(new[] { "golden", "frob" }, "repro golden: unknown command 'frob'", "commands: diff, accept, check")]
+    [TestCase(new[] { "run", "slow-test", "--set", "stepz=5" }, "--set stepz: the settings have no 'stepz'", "there are: steps")]
+    [TestCase(new[] { "sweep", "slow-test", "--set", "steps=many" }, "--set steps=many: expected a number", "now 20")]
+    [TestCase(new[] { "run", "slow-test", "--set", "steps=2.5" }, "setting 'steps' cannot hold that value", "--set steps=2.5")]
     [TestCase(new string[0], "a command is required", "commands: doctor, list, run, sweep, report, golden, data")]
     public void ExitWithTwoAndOneLineSayingWhatIsWrongAndWhatIsAccepted(string[] args, string wrong, string accepted)
     {

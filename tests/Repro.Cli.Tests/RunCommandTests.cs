@@ -28,6 +28,25 @@ public class RunCommandTests
         Assert.That(experiment.Runs, Is.EqualTo(4));
     }
 
+    [Test]
+    public void SetChangesTheSettingsAndKeepsItsRecordsApartFromTheDefaults()
+    {
+        using var dir = new TempDirectory();
+        var experiment = new SlowExperiment();
+        Assert.That(Cli.Run([experiment], Run(dir, "--beta", "1")).ExitCode, Is.EqualTo(0));
+        var set = Cli.Run([experiment], Run(dir, "--beta", "1", "--set", "steps=5"));
+        Assert.That(set.ExitCode, Is.EqualTo(0), set.ToString());
+        Assert.That(set.Out, Does.Contain("settings: steps=5 over slow-test/smoke's defaults").And.Contain("2 ran, 0 reused"));
+        string apart = Path.Combine(dir["results"], "set", "steps=5");
+        Assert.That(set.Out, Does.Contain($"records: {Path.Combine(apart, "slow-test", "smoke")}"));
+        var records = new ResultStore(apart).ReadAll("slow-test", Tier.Smoke);
+        Assert.That(records.Select(r => r.Curves["train_loss"].Steps.Count), Is.EqualTo(new[] { 6, 6 }));
+        Assert.That(records.Select(r => r.Config["settings"]!["steps"]!.GetValue<int>()), Has.All.EqualTo(5));
+        Assert.That(new ResultStore(dir["results"]).ReadAll("slow-test", Tier.Smoke).Select(r => r.Curves["train_loss"].Steps.Count),
+            Is.EqualTo(new[] { 21, 21 }), "the defaults' records are untouched");
+        Assert.That(Cli.Run([experiment], Run(dir, "--beta", "1", "--set", "steps=5")).Out, Does.Contain("0 ran, 2 reused"));
+    }
+
     [TestCase(new[] { "--axis", "seed=1", "--axis", "beta=0.1,10" }, new[] { "beta=0.1_etat=0.1_z0=1_seed=1", "beta=10_etat=0.1_z0=1_seed=1" })]
     [TestCase(new[] { "--eta", "10", "--seed", "0" }, new[] { "beta=0.1_etat=0.1_z0=1_seed=0" })]  // eta = eta~ / beta^2
     [TestCase(new[] { "--etat", "0.1", "--z0", "1", "--beta", "10" }, new[] { "beta=10_etat=0.1_z0=1_seed=0", "beta=10_etat=0.1_z0=1_seed=1" })]

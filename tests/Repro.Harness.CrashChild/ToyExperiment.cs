@@ -14,7 +14,7 @@ public sealed class ToyExperiment : Experiment<ToySettings>
 
     public override string Name => "toy";
     public override string Description => "arithmetic stand-in for harness tests";
-    public override ToySettings Settings(Tier tier) => new(Steps);
+    public override ToySettings Defaults(Tier tier) => new(Steps);
 
     public override Grid Grid(Tier tier) => GridOverride ?? new()
     {
