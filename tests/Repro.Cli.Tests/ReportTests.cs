@@ -115,6 +115,36 @@ public class ReportTests
         Assert.That(none.Error, Does.Contain("no records of 'nothing'").And.Contain("experiments there: demo, lossonly"));
     }
 
+    /// <summary>A grid with an extra axis (bn, as wrn-cifar10) at the Short tier's 4 betas (panels
+    /// side by side) and the Full tier's 9 (one above the other): the heatmap stays within the
+    /// page's 560 px figure width.</summary>
+    [TestCase(new[] { 0.01, 0.1, 1, 10 })]
+    [TestCase(new[] { 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10 })]
+    public void TheHeatmapOfAGridWithAnExtraAxisFitsThePage(double[] betas)
+    {
+        using var dir = new TempDirectory();
+        var grid = new Grid
+        {
+            Betas = betas,
+            LearningRates = LearningRates.EtaTilde(0.1),
+            LogitScales = [1.0, 10],
+            Extra = [new Axis("bn", true, false)],
+        };
+        var store = new ResultStore(dir["results"]);
+        foreach (var cell in grid.Cells())
+            store.Write(Records.Of("wide", Tier.Full, cell, RunStatus.Complete, r =>
+            {
+                r.Curves["train_loss"] = Records.Loss(cell, 20);
+                r.Scalars["final_test_accuracy"] = 0.9 - 0.05 * Math.Abs(Math.Log10(cell.Beta));
+            }));
+        var result = Cli.Run([], "report", dir["results"], "--out", dir["report"]);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        string svg = File.ReadAllText(dir["report/figures/wide-full-accuracy-heatmap.svg"]);
+        double width = double.Parse(Regex.Match(svg, "<svg[^>]*? width=\"(?<w>[0-9.]+)\"").Groups["w"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(width, Is.LessThanOrEqualTo(560), "the heatmap's SVG width");
+        Assert.That(svg, Does.Contain("bn=true").And.Contain("bn=false"), "one panel per bn value");
+    }
+
     /// <summary>Each figure element's inner HTML by id.</summary>
     static Dictionary<string, string> Figures(string dom) =>
         Regex.Matches(dom, "<figure class=\"figure\" id=\"(?<id>[^\"]+)\"[^>]*>(?<body>.*?)</figure>", RegexOptions.Singleline)

@@ -58,10 +58,17 @@ static class AccuracyHeatmapFigure
                 },
             },
         };
-        bool panels = squares.Select(s => s.Variant).Distinct().Count() > 1;
-        int width = Math.Max(Vl.Width, 48 * betas.Length), height = Math.Max(120, 28 * z0s.Length);
-        object spec = panels
-            ? new { data = new { values }, facet = new { column = new { field = "variant", title = (string?)null } }, spec = new { width, height, layer = layers } }
+        // One panel per variant, side by side while they fit the page's figure width (HtmlPage:
+        // 560 px with the legend), else one above the other.
+        int panels = squares.Select(s => s.Variant).Distinct().Count();
+        int height = Math.Max(120, 28 * z0s.Length);
+        bool sideBySide = panels * 32 * betas.Length <= Vl.Width;
+        int width = panels == 1 ? Math.Max(Vl.Width, 32 * betas.Length)
+            : sideBySide ? Math.Max(32 * betas.Length, (Vl.Width + 20) / panels - 10)
+            : Math.Max(32 * betas.Length, Vl.Width - 80);  // room for the row headers
+        var facet = new Dictionary<string, object> { [sideBySide ? "column" : "row"] = new { field = "variant", title = "" } };
+        object spec = panels > 1
+            ? new { data = new { values }, facet, spec = new { width, height, layer = layers } }
             : new { data = new { values }, width, height, layer = layers };
         return new Figure(Name, Title,
             "Each square: test accuracy at the best learning rate for that β and ‖Z0‖ (mean over seeds). Grey: no cell there finished; the text says how they ended.",
