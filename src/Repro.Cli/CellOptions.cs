@@ -94,7 +94,8 @@ sealed class CellOptions
     static string OverrideFolder(IReadOnlyList<string> assignments)
     {
         string name = new(string.Join("_", assignments).Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '=' or ',' or '-' ? c : '_').ToArray());
-        return name.Length <= 80 ? name : $"{name[..64]}-{CanonicalJson.Hash(new System.Text.Json.Nodes.JsonArray(assignments.Select(a => (System.Text.Json.Nodes.JsonNode?)a).ToArray()))[..12]}";
+        // A long list is cut, with a hash of the whole so that two long lists never share a folder.
+        return name.Length <= 80 ? name : $"{name[..64]}-{CanonicalJson.Hash(System.Text.Json.Nodes.JsonValue.Create(string.Join("\n", assignments)))[..12]}";
     }
     /// <summary>--force, else REPRO_FORCE decides (null).</summary>
     public bool? ForceOf(ParseResult result) => result.GetValue(force) ? true : null;
