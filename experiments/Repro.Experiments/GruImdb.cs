@@ -57,8 +57,9 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
             // THEORY.md's eta* ~ 1/beta). Outside that band a cell does not learn measurably: at larger
             // eta the ||Z0|| = 10 cells saturate (train accuracy stuck near 0.6), at smaller eta the
             // GRU's weights barely move in 1,600 steps (eta = eta~ / beta^2) and only the logit layer fits.
+            // The Full tier widens the same band (at beta = 1e-3, eta~ = c beta would mean eta = 10-300).
             ModelCell.EtaTildeAround(Math.Min(beta, beta * beta), [0.03, 0.1]),
-            ModelCell.EtaTildeAround(beta, [0.01, 0.03, 0.1, 0.3]))),
+            ModelCell.EtaTildeAround(Math.Min(beta, beta * beta), [0.01, 0.03, 0.1, 0.3]))),
         LogitScales = tier.Pick<double?[]>([null], [1.0, 10], [0.01, 0.1, 1, 10]),
         Seeds = tier.Pick<int[]>([0], [0], [0, 1]),
     };
