@@ -180,11 +180,14 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         Tensor y = OnDevice(batch.Labels);
         Tensor z = model.forward(OnDevice(batch.Inputs));
         Tensor loss = BetaCrossEntropy.Loss(z, y, Beta, options.LabelSmoothing);
+        // Queued before the loss is read, so that a step waits for the device once (on CUDA a
+        // second read after the update would stall the next step's launches behind it).
+        Tensor correct = z.argmax(1).eq(y).sum();
         double value = loss.item();
         if (!double.IsFinite(value)) return value;
         loss.backward();
         optimizer.step();
-        means.Add(value, Correct(z, y), y.shape[0]);
+        means.Add(value, (long)correct.item(), y.shape[0]);
         return value;
     }
 
