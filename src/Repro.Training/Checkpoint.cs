@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Repro.Dynamics;
 using Repro.Harness;
 using Repro.Torch;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Repro.Dynamics;
 using Repro.Harness;
 
 namespace Repro.Cli.Tests;

@@ -71,22 +71,6 @@ public class LossAndScaleTests
 public class ProbeTests
 {
     [Test]
-    public void CrossingIsInterpolatedBetweenLoggedSteps()
-    {
-        Assert.That(Probes.Crossing([0, 10, 20], [0.0, 0.4, 0.9], 0.5), Is.EqualTo(12).Within(1e-12));
-        Assert.That(Probes.Crossing([0, 10], [0.6, 0.9], 0.5), Is.EqualTo(0));
-        Assert.That(Probes.Crossing([0, 10], [0.1, 0.2], 0.5), Is.NaN);
-    }
-
-    [Test]
-    public void LogLogSlopeRecoversAPowerLaw()
-    {
-        double[] x = [0.1, 0.3, 1, 3, 10];
-        Assert.That(Probes.LogLogSlope(x, x.Select(v => 7 / v).ToArray()), Is.EqualTo(-1).Within(1e-12));
-        Assert.That(Probes.LogLogSlope(x, x.Select(v => 2 * v * v).ToArray()), Is.EqualTo(2).Within(1e-12));
-    }
-
-    [Test]
     public void EntropyOfUniformPredictionsIsLogK()
     {
         using var z = zeros([3, 10], ScalarType.Float64);

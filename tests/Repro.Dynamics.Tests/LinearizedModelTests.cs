@@ -203,4 +203,16 @@ public class EmpiricalNtkTests
         using var theta1 = EmpiricalNtk.Of(model, x);
         Assert.That(EmpiricalNtk.RelativeChange(theta1, theta0), Is.GreaterThan(0.1));
     }
+
+    [Test]
+    public void BatchNormInTrainingModeIsRefusedItCouplesTheExamples()
+    {
+        using var norm = nn.BatchNorm2d(3);
+        using var g = new Generator(2);
+        using var x = randn([4, 3, 1, 1], g);
+        Assert.That(() => EmpiricalNtk.Of(norm, x), Throws.InvalidOperationException.With.Message.Contains("eval mode"));
+        norm.eval();
+        using var theta = EmpiricalNtk.Of(norm, x);
+        Assert.That(theta.shape, Is.EqualTo(new long[] { 12, 12 }));
+    }
 }

@@ -1,3 +1,4 @@
+using Repro.Dynamics;
 using Repro.Harness;
 
 namespace Repro.Harness.CrashChild;

@@ -100,6 +100,23 @@ public class ModuleTests
     }
 
     [Test]
+    public void BatchNormAdoptingABatchsStatisticsComputesInEvalModeWhatTrainModeDidOnThatBatch()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(5);
+        using var bn = nn.BatchNorm2d(3);
+        using (no_grad()) bn.weight.mul_(1.7);
+        Tensor x = randn([8, 3, 4, 4], g) * 2.0 - 0.5;
+        bn.AdoptBatchStatistics = true;
+        Tensor train = bn.forward(x);
+        bn.AdoptBatchStatistics = false;
+        bn.eval();
+        // Example by example, with the batch's statistics held fixed: what the batch saw.
+        Tensor one = bn.forward(x.narrow(0, 2, 1));
+        Assert.That(one.ToArray<float>(), Is.EqualTo(train.narrow(0, 2, 1).ToArray<float>()).Within(1e-5));
+    }
+
+    [Test]
     public void ToFloat64ConvertsInPlaceAndKeepsCounters()
     {
         using var scope = NewDisposeScope();

@@ -1,11 +1,13 @@
 using System.Globalization;
+using Repro.Dynamics;
 
 namespace Repro.Cli.Reporting;
 
 /// <summary>
 /// The best learning rate eta* against beta on log-log axes, with the least-squares slope of
-/// log eta* on log beta per ||Z0|| (and extra axes). Best means the highest test accuracy (seed
-/// mean), or the lowest final training loss where no cell records an accuracy. Every learning
+/// log eta* on log beta per ||Z0|| (and extra axes). Best means the highest validation accuracy
+/// (seed mean; test accuracy for records without a validation split), or the lowest final training
+/// loss where no cell records an accuracy. Every learning
 /// rate the grid tried is a grey dot; red marks are the cells that diverged or failed, which
 /// outline where learning rates get too large.
 /// </summary>
@@ -16,7 +18,8 @@ static class BestEtaFigure
     public static Figure Of(IReadOnlyList<CellRow> rows)
     {
         bool byAccuracy = rows.Any(r => r.Accuracy is not null && !r.IsBroken);
-        Func<CellRow, double?> metric = byAccuracy ? r => r.Accuracy : r => r.FinalLoss;
+        var (selection, selectionName) = SeedMeans.Selection(rows);
+        Func<CellRow, double?> metric = byAccuracy ? selection : r => r.FinalLoss;
         var means = SeedMeans.Of(rows, metric);
         if (means.Count == 0)
             return Figure.Missing(Name, Title, "No complete cell records a test accuracy or a training loss to pick the best learning rate by.");
@@ -42,7 +45,7 @@ static class BestEtaFigure
             {
                 data = new { values = points },
                 mark = new { type = "point", filled = true, size = 60 },
-                encoding = new { x = Vl.BetaX, y, color, tooltip = new object[] { new { field = "series" }, new { field = "beta" }, new { field = "eta" }, new { field = "value", title = byAccuracy ? "accuracy" : "final loss", format = ".4g" } } },
+                encoding = new { x = Vl.BetaX, y, color, tooltip = new object[] { new { field = "series" }, new { field = "beta" }, new { field = "eta" }, new { field = "value", title = byAccuracy ? selectionName : "final loss", format = ".4g" } } },
             },
         };
         if (broken.Count > 0)
@@ -54,7 +57,7 @@ static class BestEtaFigure
             });
         bool onePerBeta = means.GroupBy(m => (m.Series, m.Beta)).All(g => g.Count() == 1);
         return new Figure(Name, Title,
-            $"η* at each β: the learning rate with the {(byAccuracy ? "highest test accuracy" : "lowest final training loss (no cell records a test accuracy)")}, mean over seeds. " +
+            $"η* at each β: the learning rate with the {(byAccuracy ? $"highest {selectionName}" : "lowest final training loss (no cell records a test accuracy)")}, mean over seeds. " +
             "Dashed: least-squares fit of log η* on log β. Grey dots: learning rates tried; red marks: cells that diverged (×), failed (▼) or could not be read (■)." +
             (onePerBeta ? " Each β has a single learning rate in this grid, so η* and its slope restate the grid." : ""),
             Vl.Spec(new { width = Vl.Width, height = Vl.Height, layer = layers }));

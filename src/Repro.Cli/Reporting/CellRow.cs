@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Repro.Dynamics;
 using Repro.Harness;
 
 namespace Repro.Cli.Reporting;
@@ -22,6 +23,18 @@ public sealed record CellRow(
     Curve? TrainLoss)
 {
     public const string Complete = "complete", Diverged = "diverged", Failed = "failed", Unreadable = "unreadable";
+
+    /// <summary>The last validation accuracy (curve val_accuracy), what selection reads.</summary>
+    public double? ValAccuracy { get; init; }
+    /// <summary>t_learn: the step when measured; its censoring (0 measured, -1 at or before, +1 after
+    /// the bound) and the bound when censored. Null where the record has none (a diverged cell).</summary>
+    public double? TLearn { get; init; }
+    public int? TLearnCensoring { get; init; }
+    public double? TLearnBound { get; init; }
+    /// <summary>Calibration on the test split: ECE as trained and at the post-hoc temperature T*.</summary>
+    public double? Ece { get; init; }
+    public double? EceTStar { get; init; }
+    public double? TStar { get; init; }
     public static readonly string[] Statuses = [Complete, Diverged, Failed, Unreadable];
 
     /// <summary>Diverged, failed and unreadable cells: figures mark them, never drop them.</summary>
@@ -43,8 +56,20 @@ public sealed record CellRow(
             Number(cell?["beta"]), Number(cell?["eta"]), Number(cell?["etaTilde"]), Number(cell?["logitScale"]), record.Seed,
             variant, record.Status.ToString().ToLowerInvariant(), record.DivergenceStep, AccuracyOf(record), FinalLossOf(record),
             (record.EndedAt - record.StartedAt).TotalSeconds,
-            stored.Problem ?? record.Error, record.Curves.GetValueOrDefault("train_loss"));
+            stored.Problem ?? record.Error, record.Curves.GetValueOrDefault("train_loss"))
+        {
+            ValAccuracy = record.Status == RunStatus.Complete && record.Curves.TryGetValue("val_accuracy", out var val) ? LastFinite(val) : null,
+            TLearn = Scalar(record, "t_learn"),
+            TLearnCensoring = record.Scalars.TryGetValue("t_learn_censored", out double c) ? (int)c : null,
+            TLearnBound = Scalar(record, "t_learn_bound"),
+            Ece = Scalar(record, "test_ece"),
+            EceTStar = Scalar(record, "test_ece_t_star"),
+            TStar = Scalar(record, "t_star"),
+        };
     }
+
+    static double? Scalar(RunRecord record, string name) =>
+        record.Scalars.TryGetValue(name, out double v) && double.IsFinite(v) ? v : null;
 
     static double? AccuracyOf(RunRecord record)
     {

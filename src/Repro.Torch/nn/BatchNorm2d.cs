@@ -22,11 +22,26 @@ namespace Repro.Torch.Modules
             num_batches_tracked = RegisterBuffer(nameof(num_batches_tracked), torch.zeros([], torch.int64));
         }
 
+        /// <summary>When set, a training-mode forward replaces the running statistics by the batch's own
+        /// (its mean and biased variance, those train mode normalizes with), so that eval mode then
+        /// computes what train mode computed on that batch. Used to measure a batch-normalized network
+        /// example by example (the tangent kernel probe); training never sets it.</summary>
+        public bool AdoptBatchStatistics { get; set; }
+
         public override Tensor forward(Tensor x)
         {
             if (training)
                 using (torch.no_grad())
+                {
                     num_batches_tracked.add_(1);
+                    if (AdoptBatchStatistics)
+                    {
+                        using var scope = torch.NewDisposeScope();
+                        Tensor mean = x.mean([0, 2, 3]);
+                        running_mean.copy_(mean);
+                        running_var.copy_((x - mean.reshape([1, -1, 1, 1])).pow(2).mean([0, 2, 3]));
+                    }
+                }
             return F.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps);
         }
     }

@@ -1,0 +1,77 @@
+using Repro.Torch;
+using static Repro.Torch.torch;
+
+namespace Repro.Dynamics;
+
+/// <summary>
+/// The one measurement path of THEORY.md's per-run quantities ("Quantities every run measures"),
+/// whichever loop trains (the Trainer, the theory checks' full-batch runs, the logistic-regression
+/// demo): at each probe step it records, on the probe batch, the curves
+/// <list type="bullet">
+/// <item><c>r</c> = ||Z_t - Z_0|| / ||Z_0||, <c>entropy</c> (mean softmax entropy) and <c>probe_loss</c> (the loss L);</item>
+/// <item><c>rho</c> = ||Z_t - Z_t^lin|| / ||Z_t - Z_0||, where a linearized model runs beside the network;</item>
+/// <item><c>ntk_change</c> = ||Theta_t - Theta_0|| / ||Theta_0||, where the tangent kernel is tracked;</item>
+/// </list>
+/// into the run's curves, and from them the timescales by one crossing rule (<see cref="Crossing"/>):
+/// <c>t_learn</c> (r reaches 0.5), <c>t_nl_rho</c> and <c>t_nl_ntk</c> (rho or the kernel change
+/// reaches 0.1), each measured between two probes or censored.
+/// </summary>
+public sealed class ProbeLog(IDictionary<string, Curve> curves, string prefix = "")
+{
+    public const double LearnedLevel = 0.5;    // t_learn: r(t) = 0.5
+    public const double NonlinearLevel = 0.1;  // t_nl: rho or the relative kernel change = 0.1
+
+    public const string R = "r", Entropy = "entropy", Loss = "probe_loss", Rho = "rho", NtkChange = "ntk_change";
+
+    /// <summary>The curve <paramref name="name"/> (one of the constants) as recorded so far.</summary>
+    public Curve Curve(string name) => curves.TryGetValue(prefix + name, out var c) ? c : curves[prefix + name] = new Curve();
+
+    /// <summary>r, entropy and loss at <paramref name="step"/> from the probe batch's scaled logits Z = beta z.</summary>
+    public void Logits(long step, Tensor scaledLogits, Tensor z0, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Curve(R).Add(step, Probes.RelativeChange(scaledLogits, z0));
+        Curve(Entropy).Add(step, Probes.Entropy(scaledLogits));
+        Curve(Loss).Add(step, BetaCrossEntropy.Loss(scaledLogits, labels, beta: 1).item());
+    }
+
+    /// <summary>rho at <paramref name="step"/>, from Z_t, the linearized model's Z_t^lin (both scaled) and Z_0; 0 at step 0.</summary>
+    public void Linearized(long step, Tensor scaledLogits, Tensor scaledLinearLogits, Tensor z0)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        double moved = (scaledLogits - z0).norm().item();
+        Curve(Rho).Add(step, moved > 0 ? (scaledLogits - scaledLinearLogits).norm().item() / moved : 0);
+    }
+
+    /// <summary>The relative kernel change at <paramref name="step"/>.</summary>
+    public void Ntk(long step, Tensor theta, Tensor theta0) => Curve(NtkChange).Add(step, EmpiricalNtk.RelativeChange(theta, theta0));
+
+    /// <summary>The timescales of the curves recorded, under their THEORY.md names.</summary>
+    public IReadOnlyList<(string Name, Crossing Crossing)> Timescales()
+    {
+        var found = new List<(string, Crossing)>();
+        foreach (var (curve, level, name) in new[] { (R, LearnedLevel, "t_learn"), (Rho, NonlinearLevel, "t_nl_rho"), (NtkChange, NonlinearLevel, "t_nl_ntk") })
+            if (curves.TryGetValue(prefix + curve, out var c) && c.Values.Count > 0)
+                found.Add((prefix + name, Crossing.Of(c, level)));
+        return found;
+    }
+
+    /// <summary>Writes every timescale into <paramref name="scalars"/> (<see cref="Crossing.WriteTo"/>)
+    /// and a readable line into <paramref name="notes"/>. A diverged run gets none: its curves stop
+    /// where its loss became NaN, so a crossing not reached by then is no bound on anything.</summary>
+    public void WriteTimescales(IDictionary<string, double> scalars, IDictionary<string, string> notes, bool diverged)
+    {
+        foreach (var (name, crossing) in Timescales())
+        {
+            if (diverged)
+            {
+                notes[name] = "none: the run diverged";
+                continue;
+            }
+            crossing.WriteTo(scalars, name);
+            notes[name] = crossing.ToString();
+        }
+    }
+}
