@@ -32,21 +32,34 @@ enum Z0Recipe
 /// independent of the network. The tangent kernel is identical across beta either way, the premise
 /// of the collapse: at eta = eta~ / beta^2 the linearized runs coincide.
 /// T5's second variant uses last-layer rescaling instead (no offset).
-/// Records the loss, the linearized model's loss and rho = ||Z_t - Z_t^lin|| / ||Z_t - Z_0||.
+/// Measures through <see cref="ProbeLog"/>, on the whole training set (the probe batch of a
+/// full-batch run) and every step (its forward happens every step anyway): the loss, r and entropy;
+/// with the linearized model beside it, its loss and rho = ||Z_t - Z_t^lin|| / ||Z_t - Z_0||; and the
+/// relative change of the tangent kernel of the first <see cref="NtkProbe"/> examples on
+/// <see cref="NtkProbes"/>.
 /// </summary>
 sealed class FullBatchRun
 {
-    public List<double> Loss { get; } = [];
-    public List<double> LinLoss { get; } = [];
-    public List<double> Rho { get; } = [];
-    /// <summary>Relative change of the probe batch's tangent kernel, every NtkEvery steps (linearized runs).</summary>
-    public Curve NtkChange { get; } = new();
-    public const int NtkEvery = 20, NtkProbe = 8;
-    /// <summary>The step where r = ||Z - Z0|| / ||Z0|| reached 0.5 (interpolated); NaN if it did not.</summary>
-    public double TLearn { get; private set; } = double.NaN;
+    /// <summary>The run's curves, by step: probe_loss (the full-batch loss), r, entropy, and when
+    /// linearized lin_loss, rho and ntk_change.</summary>
+    public Dictionary<string, Curve> Curves { get; } = [];
+    public ProbeLog Log => new(Curves);
+    public const string LinLossCurve = "lin_loss";
+    public const int NtkProbe = 8;
+    public static readonly ProbeSchedule NtkProbes = new();
 
+    public IReadOnlyList<double> Loss => Curves[ProbeLog.Loss].Values;
+    public IReadOnlyList<double> LinLoss => Curves[LinLossCurve].Values;
+    public IReadOnlyList<double> Rho => Curves[ProbeLog.Rho].Values;
+    /// <summary>When r = ||Z - Z0|| / ||Z0|| reached 0.5: measured between two steps, or censored.</summary>
+    public Crossing TLearn => Crossing.Of(Curves[ProbeLog.R], ProbeLog.LearnedLevel);
+
+    /// <summary>The last value of a curve recorded so far (NaN if none).</summary>
+    public double Last(string curve) => Curves.TryGetValue(curve, out var c) && c.Values.Count > 0 ? c.Values[^1] : double.NaN;
+
+    /// <param name="stopWhen">Checked after each step's measurements: true ends the run there (before <paramref name="steps"/>).</param>
     public static FullBatchRun Train(TheoryNetwork network, ulong netSeed, double beta, double etaTilde, double z0Norm, int steps,
-        bool linearized, bool stopAtLearn, Z0Recipe recipe = Z0Recipe.OffsetNetworkDirection)
+        bool linearized, Func<FullBatchRun, long, bool>? stopWhen = null, Z0Recipe recipe = Z0Recipe.OffsetNetworkDirection)
     {
         var (x, y) = (network.X, network.Y);
         var run = new FullBatchRun();
@@ -75,40 +88,44 @@ sealed class FullBatchRun
         using var disposeF0 = f0;
         using var disposeZ0 = z0;
         using var disposeOffset = offset;
-        double z0Frobenius;
-        using (var n = z0.norm()) z0Frobenius = n.item();
-
         using var probe = x.narrow(0, 0, Math.Min(NtkProbe, x.shape[0]));
-        using var ntk0 = linearized ? EmpiricalNtk.Of(net, probe) : null;
-        double previousR = 0;
-        for (int t = 0; t <= steps; t++)
+        var ntkSteps = linearized ? NtkProbes.Steps(steps).ToHashSet() : [];
+        Tensor? ntk0 = null;
+        var log = run.Log;
+        try
         {
-            if (ntk0 is not null && t % NtkEvery == 0)
-                using (var ntk = EmpiricalNtk.Of(net, probe)) run.NtkChange.Add(t, EmpiricalNtk.RelativeChange(ntk, ntk0));
-            using var scope = NewDisposeScope();
-            Tensor z = net.forward(x) + offset;
-            Tensor loss = BetaCrossEntropy.Loss(z, y, beta);
-            run.Loss.Add(loss.item());
-            if (!double.IsFinite(run.Loss[^1])) break;  // diverged: a result, the run ends here
-            Tensor zBig = z.detach() * beta;
-            double moved = (zBig - z0).norm().item(), r = moved / z0Frobenius;
-            if (lin is not null)
+            for (int t = 0; t <= steps; t++)
             {
-                Tensor zLin = lin.Logits() + offset;
-                run.LinLoss.Add(BetaCrossEntropy.Loss(zLin, y, beta).item());
-                run.Rho.Add(moved > 0 ? (zBig - zLin * beta).norm().item() / moved : 0);
+                if (ntkSteps.Contains(t))
+                    using (NewDisposeScope())
+                    {
+                        Tensor theta = EmpiricalNtk.Of(net, probe);
+                        ntk0 ??= theta.clone().DetachFromDisposeScope();
+                        log.Ntk(t, theta, ntk0);
+                    }
+                using var scope = NewDisposeScope();
+                Tensor z = net.forward(x) + offset;
+                Tensor loss = BetaCrossEntropy.Loss(z, y, beta);
+                Tensor scaled = z.detach() * beta;
+                log.Logits(t, scaled, z0, y);
+                if (!double.IsFinite(run.Loss[^1])) break;  // diverged: a result, the run ends here
+                if (lin is not null)
+                {
+                    Tensor zLin = lin.Logits() + offset;
+                    run.Curves.TryAdd(LinLossCurve, new Curve());
+                    run.Curves[LinLossCurve].Add(t, BetaCrossEntropy.Loss(zLin, y, beta).item());
+                    log.Linearized(t, scaled, zLin * beta, z0);
+                }
+                if (t == steps || stopWhen?.Invoke(run, t) == true) break;
+                var grads = autograd.grad([loss], net.parameters());
+                using (no_grad())
+                    foreach (var (p, g) in net.parameters().Zip(grads)) p.add_(g!, -eta);
+                lin?.Step(zl => BetaCrossEntropy.Loss(zl + offset, y, beta), eta);
             }
-            if (r >= 0.5 && double.IsNaN(run.TLearn))
-            {
-                run.TLearn = t - 1 + (0.5 - previousR) / (r - previousR);
-                if (stopAtLearn) break;
-            }
-            previousR = r;
-            if (t == steps) break;
-            var grads = autograd.grad([loss], net.parameters());
-            using (no_grad())
-                foreach (var (p, g) in net.parameters().Zip(grads)) p.add_(g!, -eta);
-            lin?.Step(zl => BetaCrossEntropy.Loss(zl + offset, y, beta), eta);
+        }
+        finally
+        {
+            ntk0?.Dispose();
         }
         return run;
     }

@@ -17,7 +17,8 @@ namespace Repro.Experiments;
 
 public sealed record GruSettings(
     string Dataset,       // synthetic | polarity | imdb
-    int TrainExamples,    // synthetic: generated; polarity: the split's training part; imdb: 0 = all
+    int TrainExamples,    // synthetic: generated; polarity: the split's training part; imdb: 0 = all (validation held out of it)
+    int ValidationExamples,// held out of the training part by a fixed seed (synthetic: generated beside it)
     int TestExamples,
     int VocabularySize,   // the most frequent words (padding and unknown included)
     int MinCount,         // words seen fewer times in training are unknown
@@ -33,19 +34,19 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
 
     // The paper's recipe is not known; SGD with momentum at the grid's rate, no weight decay.
     public override GruSettings Defaults(Tier tier) => tier.Pick(
-        new GruSettings("synthetic", TrainExamples: 512, TestExamples: 256, VocabularySize: 2_000, MinCount: 1, Length: 24,
+        new GruSettings("synthetic", TrainExamples: 512, ValidationExamples: 128, TestExamples: 256, VocabularySize: 2_000, MinCount: 1, Length: 24,
             Embedding: 16, Hidden: 16,
             new Recipe(BatchSize: 32, Steps: 40, Momentum: 0.9, WeightDecay: 0, Schedule: "constant", Milestones: [], Gamma: 1,
                 Augment: false, LogEvery: 4, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 32, NtkExamples: 0, Device: "cpu")),
-        new GruSettings("polarity", TrainExamples: 3_200, TestExamples: 800, VocabularySize: 8_000, MinCount: 2, Length: 48,
+        new GruSettings("polarity", TrainExamples: 3_200, ValidationExamples: 400, TestExamples: 800, VocabularySize: 8_000, MinCount: 2, Length: 48,
             Embedding: 128, Hidden: 128,
             new Recipe(BatchSize: 32, Steps: 1_600, Momentum: 0.9, WeightDecay: 0, Schedule: "cosine", Milestones: [], Gamma: 1,
-                Augment: false, LogEvery: 40, EvalEvery: 200, CheckpointEvery: 0, ProbeExamples: 128, NtkExamples: 2, Device: "cpu")),
-        new GruSettings("imdb", TrainExamples: 0, TestExamples: 0, VocabularySize: 20_000, MinCount: 1, Length: 256,
+                Augment: false, LogEvery: 40, EvalEvery: 200, CheckpointEvery: 0, ProbeExamples: 128, NtkExamples: 16, Device: "cpu")),
+        new GruSettings("imdb", TrainExamples: 0, ValidationExamples: 2_500, TestExamples: 0, VocabularySize: 20_000, MinCount: 1, Length: 256,
             Embedding: 128, Hidden: 256,
             new Recipe(BatchSize: 64, Steps: 20 * (25_000 / 64), Momentum: 0.9, WeightDecay: 0, Schedule: "cosine", Milestones: [], Gamma: 1,
                 Augment: false, LogEvery: 50, EvalEvery: 2 * (25_000 / 64), CheckpointEvery: 2 * (25_000 / 64),
-                ProbeExamples: 256, NtkExamples: 4, Device: "cuda")));
+                ProbeExamples: 256, NtkExamples: 16, Device: "cuda")));
 
     public override Grid Grid(Tier tier) => new()
     {
@@ -85,13 +86,14 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
     {
         var (s, cell) = (context.Settings, context.Cell);
         Requirements.Check(this, context.Tier);
-        var (train, test) = Data(s, cell.Seed);
+        var (train, validation, test) = Data(s, cell.Seed);
         var vocabulary = Vocabulary.Build(train.Select(r => r.Text), s.MinCount, s.VocabularySize);
         using var generator = new Generator((ulong)cell.Seed);
         using var model = new GruClassifier(vocabulary.Count, s.Embedding, s.Hidden, classes: 2, generator);
         using var probe = TextBatches.InOrder(train, vocabulary, s.Length, s.Recipe.ProbeExamples).First();
         var data = new TrainingData(
             Train: step => new TextBatches(train, vocabulary, s.Length, s.Recipe.BatchSize, (ulong)cell.Seed + 1, startStep: step),
+            Validation: () => TextBatches.InOrder(validation, vocabulary, s.Length, 256),
             Test: () => TextBatches.InOrder(test, vocabulary, s.Length, 256),
             Probe: probe);
         var result = ModelCell.Train(this, context, model, data, s.Recipe, []);
@@ -99,14 +101,27 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
         return result;
     }
 
-    static (IReadOnlyList<Review> train, IReadOnlyList<Review> test) Data(GruSettings s, int seed)
+    static (IReadOnlyList<Review> train, IReadOnlyList<Review> validation, IReadOnlyList<Review> test) Data(GruSettings s, int seed)
+    {
+        var (split, test) = TrainingSplitAndTest(s, seed);
+        if (s.Dataset == "synthetic") return (split[..s.TrainExamples], split[s.TrainExamples..], test);
+        var (train, validation) = Holdout.Split(split.Count, s.ValidationExamples);
+        return (train.Select(i => split[i]).ToList(), validation.Select(i => split[i]).ToList(), test);
+    }
+
+    /// <summary>The training split (synthetic: the training examples, then the validation ones) and the test split.</summary>
+    static (List<Review> split, List<Review> test) TrainingSplitAndTest(GruSettings s, int seed)
     {
         switch (s.Dataset)
         {
             case "synthetic":
             {
+                // The validation reviews are the tail of a longer draw from the same seed (the same
+                // sentiment words, other reviews), which leaves the training and test reviews as they were.
                 var all = SyntheticReviews.Generate(s.TrainExamples + s.TestExamples, seed + 100);
-                return (all.Take(s.TrainExamples).ToList(), all.Skip(s.TrainExamples).ToList());
+                var longer = SyntheticReviews.Generate(s.TrainExamples + s.TestExamples + s.ValidationExamples, seed + 100);
+                return ([.. all.Take(s.TrainExamples), .. longer.Skip(s.TrainExamples + s.TestExamples)],
+                    all.Skip(s.TrainExamples).Take(s.TestExamples).ToList());
             }
             case "polarity":
             {
@@ -116,7 +131,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
                 new Random(20_000).Shuffle(shuffled);
                 if (s.TrainExamples + s.TestExamples > shuffled.Length)
                     throw new ArgumentException($"gru-imdb: {s.TrainExamples} + {s.TestExamples} examples asked of {shuffled.Length} polarity sentences");
-                return (shuffled[..s.TrainExamples], shuffled[s.TrainExamples..(s.TrainExamples + s.TestExamples)]);
+                return ([.. shuffled[..s.TrainExamples]], [.. shuffled[s.TrainExamples..(s.TrainExamples + s.TestExamples)]]);
             }
             case "imdb":
             {

@@ -5,19 +5,21 @@ namespace Repro.Experiments;
 /// <summary>
 /// An ImageNet-style folder (train/&lt;class&gt;/*.JPEG, val/&lt;class&gt;/*.JPEG) made of skimage's
 /// sample photographs (Debian python3-skimage, PackageData.JpegSamples), one class per photograph:
-/// enough to run the ImageNet path end to end on a CPU. Training holds <see cref="Copies"/> copies
-/// of each photograph (random resized crops make them different examples), validation one.
+/// enough to run the ImageNet path end to end on a CPU. train/ holds <see cref="Copies"/> copies
+/// of each photograph (random resized crops make them different examples): 8 to train on and one
+/// more, on average, for the validation split held out of it; val/ (the test split) holds one.
 /// truncated.jpg, a deliberately broken file, is left out. Built once in the package cache.
 /// </summary>
 static class JpegSampleFolder
 {
-    public const int Copies = 8;
+    public const int Copies = 9;
     static readonly string[] Photographs = ["hubble_deep_field", "retina", "rocket"];
 
     public static string Ensure()
     {
         string samples = PackageData.JpegSamples(Console.Error.WriteLine);
-        string root = Path.Combine(PackageData.Cache, "jpeg-samples-imagefolder");
+        // Named by its copy count, so that a folder built with another count is never reused.
+        string root = Path.Combine(PackageData.Cache, $"jpeg-samples-imagefolder-{Copies}x");
         if (Directory.Exists(root)) return root;
         // Built beside and renamed into place, so that a concurrent cell never sees half a folder.
         string building = $"{root}.{Environment.ProcessId}.tmp";

@@ -1,7 +1,8 @@
 // logreg-synthetic: softmax regression on Gaussian class clusters, full-batch gradient descent
 // in float64, over a grid of beta, eta~ and ||Z0||. The harness's end-to-end demo.
 // Run:  dotnet msbuild -t:Smoke  (6 cells, about a second)   -t:Short (72 cells, under a minute)
-// Measures: loss0, ||Z0||, dloss/dt at step 0, t_learn, entropy, train / test loss and accuracy.
+// Measures: loss0, ||Z0||, dloss/dt at step 0, t_learn, entropy, train / test loss and accuracy,
+// through the same ProbeLog as every other loop (r, entropy and loss every step: full batch).
 // A linear model is its own linearization (its tangent kernel never changes), so with ||Z0|| set
 // the same for every beta and eta = eta~ / beta^2, runs at different beta follow one trajectory
 // exactly (THEORY.md, early dynamics): the fixture asserts it across the grid.
@@ -19,7 +20,7 @@ public sealed record LogregSettings(
     int TestExamples,
     double Separation,  // class means ~ N(0, Separation^2) per feature
     int Steps,
-    int LogEvery);      // loss, accuracy and entropy every LogEvery steps (r(t) every step)
+    int LogEvery);      // training loss and accuracy every LogEvery steps (the probes: every step)
 
 public sealed class LogregSynthetic : Experiment<LogregSettings>
 {
@@ -59,31 +60,30 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
         if (cell.LogitScale is { } target)
             using (no_grad())
             using (NewDisposeScope())
-                w.mul_(target / (beta * LogitNorm.Rms(x.matmul(w.transpose(0, 1)))));
+                w.mul_(target / (beta * LogitNorm.Rms(Logits(x, w))));
         w.requires_grad_();
 
-        using var z0 = Logits(x, w, beta).detach();
-        double z0Norm = LogitNorm.Rms(z0);
-        result.Scalars["z0_norm"] = z0Norm;
-        var r = result.Curve("r");
+        using var z0 = (Logits(x, w) * beta).detach();
+        result.Scalars["z0_norm"] = LogitNorm.Rms(z0);
+        // Full batch: the probe batch is the training set, whose logits every step computes anyway.
+        var log = new ProbeLog(result.Curves);
         for (int step = 0; step <= s.Steps; step++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            Tensor z = Logits(x, w, beta);
-            Tensor loss = nn.functional.cross_entropy(z, y);
+            Tensor z = Logits(x, w);
+            Tensor loss = BetaCrossEntropy.Loss(z, y, beta);
             double lossValue = loss.item();
             if (!double.IsFinite(lossValue))
             {
                 result.Diverged(step);
                 break;
             }
-            r.Add(step, Probes.RelativeChange(z, z0));
+            log.Logits(step, z.detach() * beta, z0, y);
             if (step % s.LogEvery == 0 || step == s.Steps)
             {
                 result.Curve("train_loss").Add(step, lossValue);
                 result.Curve("train_accuracy").Add(step, Accuracy(z, y));
-                result.Curve("entropy").Add(step, Probes.Entropy(z));
                 context.Progress(new CellProgress(step, s.Steps, new Dictionary<string, double> { ["loss"] = lossValue }));
             }
             if (step == 0) result.Scalars["loss0"] = lossValue;
@@ -95,13 +95,13 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
             using (no_grad()) w.add_(grad, -eta);
             w.clear_grad();
         }
-        result.Scalars["t_learn"] = Probes.Crossing(r.Steps, r.Values, 0.5);  // NaN: never reached r = 0.5
+        log.WriteTimescales(result.Scalars, result.Notes, diverged: result.Status == RunStatus.Diverged);
 
         using (no_grad())
         using (NewDisposeScope())
         {
-            Tensor z = Logits(xTest, w, beta);
-            result.Scalars["test_loss"] = nn.functional.cross_entropy(z, yTest).item();
+            Tensor z = Logits(xTest, w);
+            result.Scalars["test_loss"] = BetaCrossEntropy.Loss(z, yTest, beta).item();
             result.Scalars["test_accuracy"] = Accuracy(z, yTest);
         }
         return result;
@@ -109,7 +109,7 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
 
     protected override IEnumerable<Quantity> Golden(RunRecord record)
     {
-        foreach (string name in new[] { "loss0", "z0_norm", "dloss_dt0", "t_learn", "test_loss", "test_accuracy" })
+        foreach (string name in new[] { "loss0", "z0_norm", "dloss_dt0", "t_learn", "t_learn_censored", "test_loss", "test_accuracy" })
             yield return new(name, record.Scalars[name]);
         var steps = record.Curves["train_loss"].Steps;
         foreach (long step in new[] { steps[steps.Count / 2], steps[^1] })
@@ -130,8 +130,8 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
         return (x, y);
     }
 
-    /// <summary>Z = beta z = beta W x.</summary>
-    static Tensor Logits(Tensor x, Tensor w, double beta) => x.matmul(w.transpose(0, 1)) * beta;
+    /// <summary>z = W x (the loss and the probes scale it by beta).</summary>
+    static Tensor Logits(Tensor x, Tensor w) => x.matmul(w.transpose(0, 1));
 
 
     static double Accuracy(Tensor z, Tensor y)

@@ -16,6 +16,7 @@ namespace Repro.Experiments;
 public sealed record ResNetSettings(
     string Dataset,       // synthetic | jpeg-samples | imagenet
     int TrainExamples,    // synthetic only
+    int ValidationExamples,// held out of the training split by a fixed seed (synthetic: generated beside it)
     int TestExamples,     // synthetic only
     int Width,            // 64: torchvision's resnet50; smaller for short runs
     int Crop,             // side of the training crops and of the evaluation center crop (224)
@@ -32,16 +33,17 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
     // The standard ResNet-50 recipe where the paper's exact values are unknown: batch 256, momentum
     // 0.9, weight decay 1e-4, 90 epochs, the rate cut by 10 at epochs 30, 60 and 80.
     public override ResNetSettings Defaults(Tier tier) => tier.Pick(
-        new ResNetSettings("synthetic", TrainExamples: 256, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
+        new ResNetSettings("synthetic", TrainExamples: 256, ValidationExamples: 64, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
             new Recipe(BatchSize: 16, Steps: 20, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "constant", Milestones: [], Gamma: 1,
                 Augment: false, LogEvery: 4, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 16, NtkExamples: 0, Device: "cpu")),
-        new ResNetSettings("jpeg-samples", TrainExamples: 0, TestExamples: 0, Width: 16, Crop: 64, EvalResize: 73,
+        new ResNetSettings("jpeg-samples", TrainExamples: 0, ValidationExamples: 3, TestExamples: 0, Width: 16, Crop: 64, EvalResize: 73,
             new Recipe(BatchSize: 12, Steps: 40, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "constant", Milestones: [], Gamma: 1,
                 Augment: true, LogEvery: 5, EvalEvery: 20, CheckpointEvery: 0, ProbeExamples: 12, NtkExamples: 0, Device: "cpu")),
-        new ResNetSettings("imagenet", TrainExamples: 0, TestExamples: 0, Width: 64, Crop: 224, EvalResize: 256,
+        new ResNetSettings("imagenet", TrainExamples: 0, ValidationExamples: 10_000, TestExamples: 0, Width: 64, Crop: 224, EvalResize: 256,
             new Recipe(BatchSize: 256, Steps: 90 * StepsPerEpoch, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "step",
                 Milestones: [30.0 / 90, 60.0 / 90, 80.0 / 90], Gamma: 0.1, Augment: true, LogEvery: 200, EvalEvery: 5 * StepsPerEpoch,
-                CheckpointEvery: StepsPerEpoch, ProbeExamples: 256, NtkExamples: 2, Device: "cuda")));
+                // No kernel probe: with 1,000 classes its Jacobian alone is 1,000 x examples x 25.6M floats.
+                CheckpointEvery: StepsPerEpoch, ProbeExamples: 256, NtkExamples: 0, Device: "cuda")));
 
     public override Grid Grid(Tier tier) => new()
     {
@@ -78,10 +80,14 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
             // statistics are too noisy for its running averages to stand in at evaluation.
             var all = SyntheticImages.Generate(s.TrainExamples + s.TestExamples, (ulong)cell.Seed + 100, size: s.Crop);
             var (train, test) = (all.Slice(0, s.TrainExamples), all.Slice(s.TrainExamples, s.TestExamples));
+            // The tail of a longer draw from the same seed: the same class templates, other images.
+            var validation = SyntheticImages.Generate(s.TrainExamples + s.TestExamples + s.ValidationExamples, (ulong)cell.Seed + 100, size: s.Crop)
+                .Slice(s.TrainExamples + s.TestExamples, s.ValidationExamples);
             using var model = new ResNet50(generator, train.Classes, s.Width);
             using var probe = ImageBatches.InOrder(train, s.Recipe.ProbeExamples, normalization).First();
             var data = new TrainingData(
                 Train: step => new ImageBatches(train, s.Recipe.BatchSize, dataSeed, normalization, s.Recipe.Augment, startStep: step),
+                Validation: () => ImageBatches.InOrder(validation, 128, normalization),
                 Test: () => ImageBatches.InOrder(test, 128, normalization),
                 Probe: probe);
             return ModelCell.Train(this, context, model, data, s.Recipe, []);
@@ -89,7 +95,10 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
         else
         {
             string root = s.Dataset == "imagenet" ? ImageNetRoot() : JpegSampleFolder.Ensure();
-            var (train, val) = (new ImageFolder(root, "train"), new ImageFolder(root, "val"));
+            // ImageNet's val/ is the test split here; the validation split is held out of train/.
+            var (split, test) = (new ImageFolder(root, "train"), new ImageFolder(root, "val"));
+            var (trainPart, validationPart) = Holdout.Split(split.Count, s.ValidationExamples);
+            var (train, validation) = (split.Select(trainPart), split.Select(validationPart));
             bool onGpu = s.Recipe.Device == "cuda";
             using var model = new ResNet50(generator, train.Classes.Count, s.Width);
             // The probe: the first training images, transformed as for evaluation (fixed, not augmented).
@@ -98,7 +107,8 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
                 // On a GPU box the cores are free for decoding while the GPU trains: decode ahead on all of them.
                 Train: step => new ImageFolderBatches(train, s.Recipe.BatchSize, dataSeed, normalization, s.Crop,
                     background: onGpu ? true : null, threads: onGpu ? Environment.ProcessorCount : null, startStep: step),
-                Test: () => ImageFolderBatches.InOrder(val, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
+                Validation: () => ImageFolderBatches.InOrder(validation, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
+                Test: () => ImageFolderBatches.InOrder(test, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
                 Probe: probe);
             return ModelCell.Train(this, context, model, data, s.Recipe, []);
         }

@@ -54,6 +54,21 @@ public sealed class ImageSet
             Channels, Height, Width, Classes, $"{Source} [{start}, {start + count})");
     }
 
+    /// <summary>The images at <paramref name="indices"/>, in that order (a split's part, <see cref="Holdout"/>).</summary>
+    public ImageSet Select(IReadOnlyList<int> indices, string part)
+    {
+        var pixels = new byte[(long)indices.Count * ImageSize];
+        var labels = new int[indices.Count];
+        for (int i = 0; i < indices.Count; i++)
+        {
+            if (indices[i] < 0 || indices[i] >= Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"{Source}: image {indices[i]} is not within its {Count}");
+            Image(indices[i]).CopyTo(pixels.AsSpan(i * ImageSize, ImageSize));
+            labels[i] = Labels[indices[i]];
+        }
+        return new ImageSet(pixels, labels, Channels, Height, Width, Classes, $"{Source} ({part}, {indices.Count} images)");
+    }
+
     /// <summary>The images centred on a black (zero) canvas of <paramref name="size"/> x <paramref name="size"/>:
     /// Fashion-MNIST's 28x28 images padded to the 32x32 a CIFAR network expects.</summary>
     public ImageSet PadTo(int size)

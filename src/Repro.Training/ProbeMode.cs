@@ -16,7 +16,9 @@ namespace Repro.Training;
 /// mean and variance, num_batches_tracked) is copied before and restored after.</item>
 /// <item>Everything else is in eval mode: no dropout (its generators are not advanced either).</item>
 /// </list>
-/// Disposing returns the model to training mode.
+/// For the tangent kernel, <see cref="FixStatistics"/> then holds batch norm at the whole probe
+/// batch's statistics, so that examples can be differentiated one by one. Disposing returns the
+/// model to training mode.
 /// </summary>
 sealed class ProbeMode : IDisposable
 {
@@ -30,9 +32,35 @@ sealed class ProbeMode : IDisposable
             foreach (var (_, buffer) in model.named_buffers())
                 buffers.Add((buffer, buffer.clone().DetachFromDisposeScope()));
         model.eval();
-        foreach (var (_, module) in model.named_modules())
-            if (module is BatchNorm2d) module.train();
+        foreach (var norm in BatchNorms()) norm.train();
     }
+
+    /// <summary>
+    /// Runs <paramref name="forward"/> (the probe batch, as above) with every batch norm adopting
+    /// that batch's statistics, then switches batch norm to eval mode with them: the network is then
+    /// the function the probe batch saw, with its normalization held fixed (no derivative through
+    /// the batch statistics), and one example's logits depend on that example alone. Returns the
+    /// forward's result.
+    /// </summary>
+    public Tensor FixStatistics(Func<Tensor> forward)
+    {
+        var norms = BatchNorms().ToList();
+        foreach (var norm in norms) norm.AdoptBatchStatistics = true;
+        try
+        {
+            return forward();
+        }
+        finally
+        {
+            foreach (var norm in norms)
+            {
+                norm.AdoptBatchStatistics = false;
+                norm.eval();
+            }
+        }
+    }
+
+    IEnumerable<BatchNorm2d> BatchNorms() => model.named_modules().Select(m => m.module).OfType<BatchNorm2d>();
 
     public void Dispose()
     {

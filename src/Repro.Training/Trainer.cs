@@ -16,13 +16,19 @@ namespace Repro.Training;
 /// <item>Scalars at step 0, on the probe batch: loss0, z0_norm (||Z0||, THEORY.md's root mean
 /// square over examples of ||beta z0(x)||), dloss_dt0 (-eta(0) ||grad L||^2 of the probe loss),
 /// entropy0.</item>
-/// <item>Curves at step 0 and every LogEvery steps: probe_loss, probe_accuracy, r
-/// (||Z_t - Z_0|| / ||Z_0||), entropy (mean softmax entropy), ntk_change (||Theta_t - Theta_0|| /
-/// ||Theta_0|| on the first NtkExamples probe examples, when on), and train_loss, train_accuracy:
-/// means over the training steps since the previous log.</item>
-/// <item>Curves at every evaluation: test_loss, test_accuracy.</item>
-/// <item>Scalars at the end: t_learn (r reaches 0.5), t_nl (ntk_change reaches 0.1), both
-/// interpolated between logged steps, NaN if never; final_test_loss, final_test_accuracy.</item>
+/// <item>Curves at the probe steps (<see cref="TrainerOptions.Probes"/>: every step at first, then
+/// geometric, whatever LogEvery is), through <see cref="ProbeLog"/>: r, entropy, probe_loss, and
+/// probe_accuracy; ntk_change (||Theta_t - Theta_0|| / ||Theta_0|| on the first NtkExamples probe
+/// examples) at the kernel's own probe steps (<see cref="TrainerOptions.NtkProbes"/>).</item>
+/// <item>Curves every LogEvery steps: train_loss, train_accuracy, means over the training steps
+/// since the previous log.</item>
+/// <item>Curves at every evaluation: val_loss, val_accuracy (the held-out validation split),
+/// test_loss, test_accuracy.</item>
+/// <item>Scalars at the end: t_learn (r reaches 0.5) and t_nl_ntk (the kernel moved by 10%), each
+/// measured between two probes or censored (<see cref="Crossing"/>), none for a diverged run;
+/// final_test_loss (the test NLL), final_test_accuracy, peak_test_accuracy and its step; and
+/// calibration: test_ece, the temperature t_star fitted on the validation split, and
+/// test_nll_t_star, test_ece_t_star.</item>
 /// </list>
 /// A NaN or infinite training loss at step t ends the run as diverged at t, keeping the curves so
 /// far (a result, not an exception). With checkpoints on, a run that was killed or cancelled
@@ -30,9 +36,6 @@ namespace Repro.Training;
 /// </summary>
 public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, TrainerOptions options)
 {
-    const double LearnedLevel = 0.5;      // t_learn: r(t) = 0.5 (THEORY.md)
-    const double NonlinearLevel = 0.1;    // t_nl: the tangent kernel moved by 10% (THEORY.md)
-
     /// <summary>The model's final layer, needed when <see cref="TrainerOptions.LogitScale"/> is set.</summary>
     public Linear? LogitLayer { get; init; }
 
@@ -56,6 +59,9 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     Tensor? probeInputs, probeLabels;     // on the device
     ScalarType dtype;
     bool started;
+    HashSet<long> probeSteps = [], ntkSteps = [];
+
+    ProbeLog ProbeLog => new(result.Curves);
 
     double Beta => options.Beta;
     Device Device => options.Device;
@@ -77,6 +83,8 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
             probeInputs = OnDevice(data.Probe.Inputs).DetachFromDisposeScope();
             probeLabels = OnDevice(data.Probe.Labels).DetachFromDisposeScope();
             optimizer = NewOptimizer();
+            probeSteps = [.. options.Probes.Steps(options.Steps)];
+            ntkSteps = options.NtkExamples > 0 ? [.. options.NtkProbes.Steps(options.Steps)] : [];
             long step = Resume() ?? Start();
 
             using var batches = data.Train(step);
@@ -95,7 +103,8 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
                     break;
                 }
                 step++;
-                if (step % options.LogEvery == 0 || step == options.Steps) LogProbes(step);
+                if (probeSteps.Contains(step) || ntkSteps.Contains(step)) Probe(step);
+                if (step % options.LogEvery == 0 || step == options.Steps) LogTraining(step);
                 if ((options.EvalEvery > 0 && step % options.EvalEvery == 0) || step == options.Steps) Evaluate(step);
                 if (Checkpointing && step % options.CheckpointEvery == 0 && step < options.Steps) SaveCheckpoint(step);
             }
@@ -140,6 +149,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         long probeCount = probeInputs!.shape[0];
         result.Notes["probe"] = $"{probeCount} fixed examples; batch norm uses the probe batch's own statistics (as training does) " +
             "and its running statistics are restored after every probe; dropout is off";
+        result.Notes["probe_steps"] = options.Probes.Describe(options.Steps);
         result.Notes["z0"] = options.LogitScale is { } scale
             ? $"logit layer rescaled so that ||Z0|| = {scale} on the probe batch"
             : "the model's own initialization";
@@ -162,11 +172,20 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         }
         if (options.NtkExamples > 0)
         {
-            ntk0 = Ntk();
-            result.Notes["t_nl"] = $"first step where ||Theta_t - Theta_0|| / ||Theta_0|| reaches {NonlinearLevel} " +
-                $"(empirical NTK of the first {options.NtkExamples} probe examples), interpolated between logged steps";
+            // The kernel's Jacobian is NtkExamples x classes rows of every parameter: refuse one that cannot fit.
+            long rows = options.NtkExamples * z0!.shape[1], parameters = model.parameters().Sum(p => p.numel());
+            double gib = (double)rows * parameters * (dtype == ScalarType.Float64 ? 8 : 4) / (1L << 30);
+            if (gib > 8)
+                throw new ArgumentException($"trainer option NtkExamples = {options.NtkExamples}: the tangent kernel of {options.NtkExamples} examples x " +
+                    $"{z0.shape[1]} classes over {parameters:N0} parameters needs a {gib:F0} GiB Jacobian (at most 8); use fewer examples or 0", nameof(options.NtkExamples));
         }
-        LogProbes(0);
+        if (options.NtkExamples > 0)
+            result.Notes["ntk"] = $"empirical NTK of the first {options.NtkExamples} probe examples at {options.NtkProbes.Describe(options.Steps)}; " +
+                $"batch norm held at the whole probe batch's statistics ({probeCount} examples, those the probe's forward normalizes with), " +
+                "so the kernel is of the function the probe measures, with its normalization fixed (no derivative through the batch " +
+                "statistics); each example is differentiated on its own";
+        Probe(0);
+        LogTraining(0);
         if (options.EvalEvery > 0) Evaluate(0);
         return 0;
     }
@@ -191,29 +210,36 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         return value;
     }
 
-    /// <summary>The probe quantities at <paramref name="step"/>, the training means since the last
-    /// log, and the progress report.</summary>
-    void LogProbes(long step)
+    /// <summary>At a probe step the probe quantities, at a kernel probe step the kernel's relative
+    /// change (at step 0 its initial value, Theta_0); one forward of the probe batch for both.</summary>
+    void Probe(long step)
     {
-        double probeLoss, probeAccuracy;
+        bool kernel = ntkSteps.Contains(step);
         using (NewDisposeScope())
-        using (new ProbeMode(model))
-        using (no_grad())
+        using (var mode = new ProbeMode(model))
         {
-            Tensor z = model.forward(probeInputs!);
-            Tensor scaled = z * Beta;
-            probeLoss = BetaCrossEntropy.Loss(z, probeLabels!, Beta).item();
-            probeAccuracy = (double)Correct(z, probeLabels!) / probeLabels!.shape[0];
-            result.Curve("probe_loss").Add(step, probeLoss);
-            result.Curve("probe_accuracy").Add(step, probeAccuracy);
-            result.Curve("r").Add(step, Probes.RelativeChange(scaled, z0!));
-            result.Curve("entropy").Add(step, Probes.Entropy(scaled));
+            Tensor z;
+            using (no_grad()) z = kernel ? mode.FixStatistics(() => model.forward(probeInputs!)) : model.forward(probeInputs!);
+            if (probeSteps.Contains(step))
+            {
+                ProbeLog.Logits(step, z * Beta, z0!, probeLabels!);
+                result.Curve("probe_accuracy").Add(step, (double)Correct(z, probeLabels!) / probeLabels!.shape[0]);
+            }
+            if (kernel)
+            {
+                Tensor theta = EmpiricalNtk.Of(model, probeInputs!.narrow(0, 0, options.NtkExamples));
+                ntk0 ??= theta.clone().DetachFromDisposeScope();
+                ProbeLog.Ntk(step, theta, ntk0);
+            }
         }
-        if (ntk0 is not null)
-            using (var theta = Ntk())
-                result.Curve("ntk_change").Add(step, EmpiricalNtk.RelativeChange(theta, ntk0));
+    }
 
-        var (loss, accuracy) = means.Steps > 0 ? (means.Loss, means.Accuracy) : (probeLoss, probeAccuracy);
+    /// <summary>The training means since the last log (at step 0: the probe batch's loss and
+    /// accuracy) and the progress report.</summary>
+    void LogTraining(long step)
+    {
+        var (loss, accuracy) = means.Steps > 0 ? (means.Loss, means.Accuracy)
+            : (result.Curves[ProbeLog.Loss].Values[^1], result.Curves["probe_accuracy"].Values[^1]);
         if (means.Steps > 0)
         {
             result.Curve("train_loss").Add(step, loss);
@@ -223,43 +249,64 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         Progress?.Invoke(new CellProgress(step, options.Steps, new Dictionary<string, double> { ["loss"] = loss, ["accuracy"] = accuracy }));
     }
 
-    /// <summary>The empirical NTK of the first NtkExamples probe examples (the caller disposes it).</summary>
-    Tensor Ntk()
-    {
-        using var scope = NewDisposeScope();
-        using var probe = new ProbeMode(model);
-        return EmpiricalNtk.Of(model, probeInputs!.narrow(0, 0, options.NtkExamples)).DetachFromDisposeScope();
-    }
-
-    /// <summary>Test loss (THEORY.md's L, no label smoothing) and accuracy over the whole test
-    /// split, in eval mode: batch norm's running statistics, no dropout.</summary>
+    /// <summary>
+    /// Loss (THEORY.md's L, no label smoothing: the NLL) and accuracy over the whole validation and
+    /// test splits, in eval mode (batch norm's running statistics, no dropout). At the last step also
+    /// calibration: the test split's ECE, the post-hoc temperature T* that minimises the validation
+    /// split's NLL, and the test NLL and ECE at T*.
+    /// </summary>
     void Evaluate(long step)
     {
-        double lossSum = 0;
-        long correct = 0, count = 0;
+        bool last = step == options.Steps;
         model.eval();
         try
         {
+            using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            foreach (var batch in data.Test())
-            {
-                using var owned = batch;
-                using var scope = NewDisposeScope();
-                Tensor y = OnDevice(batch.Labels);
-                Tensor z = model.forward(OnDevice(batch.Inputs));
-                long n = y.shape[0];
-                lossSum += BetaCrossEntropy.Loss(z, y, Beta).item() * n;
-                correct += Correct(z, y);
-                count += n;
-            }
+            var (validation, logits, labels) = Measure(data.Validation(), "validation", [1], keepLogits: last);
+            result.Curve("val_loss").Add(step, validation[0].Nll);
+            result.Curve("val_accuracy").Add(step, validation[0].Accuracy);
+            double tStar = 1;
+            bool atBound = false;
+            if (last) tStar = Calibration.FitTemperature(logits!, labels!, out atBound);
+            var (test, _, _) = Measure(data.Test(), "test", last ? [1, tStar] : [1], keepLogits: false);
+            result.Curve("test_loss").Add(step, test[0].Nll);
+            result.Curve("test_accuracy").Add(step, test[0].Accuracy);
+            if (!last) return;
+            result.Scalars["test_ece"] = test[0].Ece;
+            result.Scalars["t_star"] = tStar;
+            result.Scalars["test_nll_t_star"] = test[1].Nll;
+            result.Scalars["test_ece_t_star"] = test[1].Ece;
+            result.Notes["t_star"] = $"fitted on the validation split ({validation[0].Count} examples held out of the training data), " +
+                "minimising its NLL over T in [1e-3, 1e3]" + (atBound ? "; at the end of that range (the NLL still falls beyond): a bound" : "");
         }
         finally
         {
             model.train();
         }
-        if (count == 0) throw new InvalidOperationException("the test split is empty: there is nothing to evaluate");
-        result.Curve("test_loss").Add(step, lossSum / count);
-        result.Curve("test_accuracy").Add(step, (double)correct / count);
+    }
+
+    /// <summary>NLL, accuracy and calibration of the split at each temperature, and its scaled logits
+    /// and labels (float64, on the CPU) when kept; disposed with the caller's scope.</summary>
+    (Calibration[] meters, Tensor? logits, Tensor? labels) Measure(IEnumerable<Batch> batches, string split, double[] temperatures, bool keepLogits)
+    {
+        var meters = temperatures.Select(t => new Calibration(t)).ToArray();
+        var (kept, keptLabels) = (new List<Tensor>(), new List<Tensor>());
+        foreach (var batch in batches)
+        {
+            using var owned = batch;
+            using var scope = NewDisposeScope();
+            Tensor y = OnDevice(batch.Labels);
+            Tensor scaled = model.forward(OnDevice(batch.Inputs)) * Beta;
+            foreach (var meter in meters) meter.Add(scaled, y);
+            if (keepLogits)
+            {
+                kept.Add(scaled.to(ScalarType.Float64).to(Device.CPU).MoveToOuterDisposeScope());
+                keptLabels.Add(batch.Labels.to(Device.CPU).clone().MoveToOuterDisposeScope());
+            }
+        }
+        if (meters[0].Count == 0) throw new InvalidOperationException($"the {split} split is empty: there is nothing to evaluate");
+        return keepLogits ? (meters, cat(kept), cat(keptLabels)) : (meters, null, null);
     }
 
     static long Correct(Tensor z, Tensor labels)
@@ -270,17 +317,15 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
 
     void Finish()
     {
-        var r = result.Curve("r");
-        result.Scalars["t_learn"] = Probes.Crossing(r.Steps, r.Values, LearnedLevel);
-        if (ntk0 is not null)
-        {
-            var ntk = result.Curve("ntk_change");
-            result.Scalars["t_nl"] = Probes.Crossing(ntk.Steps, ntk.Values, NonlinearLevel);
-        }
+        ProbeLog.WriteTimescales(result.Scalars, result.Notes, diverged: result.Status == RunStatus.Diverged);
         if (result.Status == RunStatus.Complete)
         {
+            var test = result.Curves["test_accuracy"];
+            int peak = test.Values.IndexOf(test.Values.Max());
             result.Scalars["final_test_loss"] = result.Curves["test_loss"].Values[^1];
-            result.Scalars["final_test_accuracy"] = result.Curves["test_accuracy"].Values[^1];
+            result.Scalars["final_test_accuracy"] = test.Values[^1];
+            result.Scalars["peak_test_accuracy"] = test.Values[peak];
+            result.Scalars["peak_test_accuracy_step"] = test.Steps[peak];
         }
         // A finished run is recorded by the caller; its checkpoint would only take disk space.
         if (Checkpointing && File.Exists(options.CheckpointPath)) File.Delete(options.CheckpointPath);

@@ -31,9 +31,17 @@ public sealed record TrainerOptions
     /// <summary>Optimizer steps in all.</summary>
     public required long Steps { get; init; }
 
-    /// <summary>Probe quantities and the training means every LogEvery steps (and at the last step).
-    /// It is also the resolution of t_learn and t_nl, which are interpolated between logged steps.</summary>
+    /// <summary>The training means (and progress) every LogEvery steps and at the last step. The
+    /// probe quantities have their own schedule, <see cref="Probes"/>.</summary>
     public long LogEvery { get; init; } = 10;
+
+    /// <summary>Where r, entropy and the probe loss are measured, and so where t_learn is resolved.</summary>
+    public ProbeSchedule Probes { get; init; } = new();
+
+    /// <summary>Where the tangent kernel is measured (when NtkExamples > 0), and so where t_nl_ntk is
+    /// resolved; sparser than <see cref="Probes"/> by default, as a kernel costs NtkExamples x classes
+    /// backward passes.</summary>
+    public ProbeSchedule NtkProbes { get; init; } = new(Dense: 2, Ratio: 2);
 
     /// <summary>Test loss and accuracy every EvalEvery steps, step 0 included; 0: at the end only.</summary>
     public long EvalEvery { get; init; }
@@ -52,8 +60,8 @@ public sealed record TrainerOptions
     /// (<see cref="Repro.Dynamics.LogitScale"/>); null: the model's own initialization.</summary>
     public double? LogitScale { get; init; }
 
-    /// <summary>Probe examples whose empirical NTK is tracked (its relative change and t_nl); 0: off.
-    /// Costs examples x classes backward passes per logged step.</summary>
+    /// <summary>Probe examples whose empirical NTK is tracked (its relative change and t_nl_ntk); 0: off.
+    /// Costs examples x classes single-example backward passes per kernel probe.</summary>
     public int NtkExamples { get; init; }
 
     public Device Device { get; init; } = Device.CPU;
@@ -82,6 +90,15 @@ public sealed record TrainerOptions
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw Bad(nameof(LabelSmoothing), $"must be in [0, 1); got {LabelSmoothing}");
         if (Steps < 1) throw Bad(nameof(Steps), $"must be >= 1; got {Steps}");
         if (LogEvery < 1) throw Bad(nameof(LogEvery), $"must be >= 1; got {LogEvery}");
+        try
+        {
+            Probes.Validate();
+            NtkProbes.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw Bad(nameof(Probes), e.Message);
+        }
         if (EvalEvery < 0) throw Bad(nameof(EvalEvery), $"must be >= 0 (0: evaluate at the end only); got {EvalEvery}");
         if (CheckpointEvery < 0) throw Bad(nameof(CheckpointEvery), $"must be >= 0 (0: no checkpoints); got {CheckpointEvery}");
         if (CheckpointEvery > 0 && string.IsNullOrWhiteSpace(CheckpointDirectory))

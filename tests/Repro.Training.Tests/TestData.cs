@@ -6,8 +6,8 @@ using static Repro.Torch.torch;
 namespace Repro.Training.Tests;
 
 /// <summary>THEORY.md's reference data made small: a random linear teacher's labels on Gaussian
-/// inputs (float64), split into train and test, with the first examples of the training set as
-/// the probe batch.</summary>
+/// inputs (float64), split into train, validation and test, with the first examples of the training
+/// set as the probe batch.</summary>
 sealed class TeacherData : IDisposable
 {
     public const int Features = 8, Classes = 4;
@@ -15,11 +15,13 @@ sealed class TeacherData : IDisposable
     public Tensor Y { get; }
     public Tensor XTest { get; }
     public Tensor YTest { get; }
+    public Tensor XValidation { get; }
+    public Tensor YValidation { get; }
     readonly Batch probe;
 
-    public TeacherData(int train = 96, int test = 37, int probeSize = 12, ulong seed = 1)
+    public TeacherData(int train = 96, int test = 37, int probeSize = 12, ulong seed = 1, int validation = 29)
     {
-        var (x, y) = LinearTeacher.Sample(train + test, Features, Classes, seed);
+        var (x, y) = LinearTeacher.Sample(train + test + validation, Features, Classes, seed);
         using (x)
         using (y)
         {
@@ -27,18 +29,21 @@ sealed class TeacherData : IDisposable
             Y = y.narrow(0, 0, train).clone();
             XTest = x.narrow(0, train, test).clone();
             YTest = y.narrow(0, train, test).clone();
+            XValidation = x.narrow(0, train + test, validation).clone();
+            YValidation = y.narrow(0, train + test, validation).clone();
         }
         probe = new Batch(X.narrow(0, 0, probeSize).clone(), Y.narrow(0, 0, probeSize).clone());
     }
 
     public TrainingData Data(int batchSize = 16, ulong seed = 3, int testBatch = 8, bool shuffle = true) => new(
         start => new TensorBatches(X, Y, batchSize, seed, start, shuffle),
+        () => TensorBatches.InOrder(XValidation, YValidation, testBatch),
         () => TensorBatches.InOrder(XTest, YTest, testBatch),
         probe);
 
     public void Dispose()
     {
-        foreach (var t in new[] { X, Y, XTest, YTest }) t.Dispose();
+        foreach (var t in new[] { X, Y, XTest, YTest, XValidation, YValidation }) t.Dispose();
         probe.Dispose();
     }
 }

@@ -1,8 +1,8 @@
+using Repro.Dynamics;
 using Repro.Harness;
 using Repro.Models;
 using Repro.Torch;
 using Repro.Torch.Optim;
-using Repro.Dynamics;
 using static Repro.Torch.torch;
 
 namespace Repro.Training.Tests;
@@ -24,7 +24,11 @@ public class TrainerTests
         Assert.That(result.Status, Is.EqualTo(RunStatus.Complete));
         Assert.That(result.Scalars["final_test_accuracy"], Is.GreaterThan(0.7), "4 classes: chance is 0.25");
         Assert.That(result.Curves["test_accuracy"].Steps, Is.EqualTo(new long[] { 0, 50, 100, 150 }));
-        Assert.That(result.Curves["r"].Steps, Is.EqualTo(Enumerable.Range(0, 16).Select(i => 10L * i)));
+        Assert.That(result.Curves["val_accuracy"].Steps, Is.EqualTo(new long[] { 0, 50, 100, 150 }));
+        // The probes follow their own schedule, not LogEvery; the kernel its sparser one.
+        Assert.That(result.Curves["r"].Steps, Is.EqualTo(new ProbeSchedule().Steps(150)));
+        Assert.That(result.Curves["ntk_change"].Steps, Is.EqualTo(new ProbeSchedule(Dense: 2, Ratio: 2).Steps(150)));
+        Assert.That(result.Notes["probe_steps"], Does.StartWith("every step to 4, then x1.41"));
         Assert.That(result.Curves["train_loss"].Steps[0], Is.EqualTo(10), "training means start after the first steps");
         Assert.That(result.Curves["train_loss"].Values[^1], Is.LessThan(result.Curves["train_loss"].Values[0]));
         Assert.That(result.Curves["probe_loss"].At(0), Is.EqualTo(result.Scalars["loss0"]));
@@ -33,11 +37,45 @@ public class TrainerTests
         Assert.That(result.Scalars["z0_norm"], Is.GreaterThan(0));
         Assert.That(result.Scalars["dloss_dt0"], Is.LessThan(0));
         Assert.That(result.Scalars["entropy0"], Is.GreaterThan(0).And.LessThanOrEqualTo(Math.Log(4)));
-        Assert.That(result.Scalars["t_learn"], Is.GreaterThan(0).And.LessThan(150), "r reached 0.5");
-        Assert.That(result.Scalars.ContainsKey("t_nl"));
-        Assert.That(result.Notes["t_nl"], Does.Contain("Theta"));
-        Assert.That(progress.Select(p => p.Step), Is.EqualTo(result.Curves["r"].Steps));
+
+        // t_learn: measured between the two consecutive probes around r = 0.5 (the same rule as Crossing's).
+        var crossing = Crossing.Of(result.Curves["r"], 0.5);
+        Assert.That(result.Scalars["t_learn_censored"], Is.EqualTo(0), "r reached 0.5 between two probes");
+        Assert.That(result.Scalars["t_learn"], Is.EqualTo(crossing.Step));
+        var r = result.Curves["r"];
+        int above = r.Steps.IndexOf((long)crossing.Bound);
+        Assert.That(r.Values[above - 1], Is.LessThan(0.5));
+        Assert.That(r.Values[above], Is.GreaterThanOrEqualTo(0.5));
+        Assert.That(result.Scalars["t_learn"], Is.InRange((double)r.Steps[above - 1], (double)r.Steps[above]));
+        Assert.That(result.Scalars, Does.ContainKey("t_nl_ntk").And.ContainKey("t_nl_ntk_censored"));
+        Assert.That(result.Notes["ntk"], Does.Contain("first 2 probe examples").And.Contain("normalization fixed"));
+
+        // Peak and calibration, beside the final accuracy.
+        Assert.That(result.Scalars["peak_test_accuracy"], Is.EqualTo(result.Curves["test_accuracy"].Values.Max()));
+        Assert.That(result.Scalars["peak_test_accuracy"], Is.GreaterThanOrEqualTo(result.Scalars["final_test_accuracy"]));
+        Assert.That(result.Curves["test_accuracy"].At((long)result.Scalars["peak_test_accuracy_step"]), Is.EqualTo(result.Scalars["peak_test_accuracy"]));
+        Assert.That(result.Scalars["final_test_loss"], Is.EqualTo(result.Curves["test_loss"].Values[^1]), "the test NLL");
+        Assert.That(result.Scalars["test_ece"], Is.InRange(0.0, 1.0));
+        Assert.That(result.Scalars["t_star"], Is.Positive);
+        Assert.That(result.Scalars["test_ece_t_star"], Is.InRange(0.0, 1.0));
+        Assert.That(result.Scalars["test_nll_t_star"], Is.Positive);
+        Assert.That(result.Notes["t_star"], Does.Contain("validation split (29 examples"));
+
+        Assert.That(progress.Select(p => p.Step), Is.EqualTo(Enumerable.Range(0, 16).Select(i => 10L * i)), "progress every LogEvery steps");
         Assert.That(progress[^1].Metrics["loss"], Is.EqualTo(result.Curves["train_loss"].Values[^1]));
+    }
+
+    [Test]
+    public void ADivergedRunHasNoTimescales()
+    {
+        using var data = new TeacherData();
+        using var g = new Generator(2);
+        using var model = new Mlp([TeacherData.Features, 16, TeacherData.Classes], "relu", g, ScalarType.Float32);
+        var result = new Trainer(model, data.Data(), new TrainerOptions { Eta = 1e30, Steps = 50, EvalEvery = 1, NtkExamples = 2 }).Run();
+        Assert.That(result.Status, Is.EqualTo(RunStatus.Diverged));
+        Assert.That(result.Scalars.Keys.Where(k => k.StartsWith("t_learn") || k.StartsWith("t_nl")), Is.Empty);
+        Assert.That(result.Notes["t_learn"], Does.Contain("diverged"));
+        Assert.That(result.Scalars, Does.Not.ContainKey("peak_test_accuracy"));
     }
 
     [Test]

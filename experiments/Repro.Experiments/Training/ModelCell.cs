@@ -25,6 +25,8 @@ static class ModelCell
             WeightDecay = recipe.WeightDecay,
             Steps = recipe.Steps,
             LogEvery = recipe.LogEvery,
+            Probes = recipe.Probes,
+            NtkProbes = recipe.NtkProbes,
             EvalEvery = recipe.EvalEvery,
             CheckpointEvery = recipe.CheckpointEvery,
             CheckpointDirectory = recipe.CheckpointEvery > 0
@@ -55,13 +57,17 @@ static class ModelCell
     /// count; across them a few dozen steps amplify round-off to ~1e-5 relative.</summary>
     public static Tolerance Tolerance { get; } = new(Rtol: 1e-4, Atol: 1e-6);
 
-    /// <summary>The pinned quantities of THEORY.md: loss0, ||Z0||, dloss_dt0, entropy0, t_learn,
-    /// and the training loss and accuracy and the entropy at the logged steps.</summary>
+    /// <summary>The pinned quantities of THEORY.md: loss0, ||Z0||, dloss_dt0, entropy0, the
+    /// timescales (t_learn, t_nl_ntk, their censoring flags and bounds), the final, peak and
+    /// calibration quantities, and the curves at their logged or probed steps.</summary>
     public static IEnumerable<Quantity> Golden(RunRecord record)
     {
-        foreach (string name in new[] { "loss0", "z0_norm", "dloss_dt0", "entropy0", "t_learn", "final_test_loss", "final_test_accuracy" })
+        string[] timescales = ["t_learn", "t_nl_ntk"];
+        string[] scalars = ["loss0", "z0_norm", "dloss_dt0", "entropy0", "final_test_loss", "final_test_accuracy",
+            "peak_test_accuracy", "peak_test_accuracy_step", "test_ece", "t_star", "test_nll_t_star", "test_ece_t_star"];
+        foreach (string name in scalars.Concat(timescales.SelectMany(t => new[] { t, $"{t}_censored", $"{t}_bound" })))
             if (record.Scalars.TryGetValue(name, out double value)) yield return new(name, value);
-        foreach (string curve in new[] { "train_loss", "train_accuracy", "entropy", "r", "test_accuracy" })
+        foreach (string curve in new[] { "train_loss", "train_accuracy", "entropy", "r", "ntk_change", "val_accuracy", "test_accuracy" })
             if (record.Curves.TryGetValue(curve, out var c))
                 for (int i = 0; i < c.Steps.Count; i++) yield return new($"{curve}@{c.Steps[i]}", c.Values[i]);
     }

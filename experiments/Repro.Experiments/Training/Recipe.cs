@@ -1,3 +1,4 @@
+using Repro.Dynamics;
 using Repro.Torch;
 using Repro.Torch.Optim;
 
@@ -16,13 +17,20 @@ public sealed record Recipe(
     double[] Milestones,      // step schedule: fractions of Steps where the rate is multiplied by Gamma
     double Gamma,
     bool Augment,             // random crop and flip (images)
-    long LogEvery,            // probe quantities and training means
+    long LogEvery,            // training means and progress (the probes have their own schedule, Probes)
     long EvalEvery,           // test loss and accuracy (0: at the end only)
     long CheckpointEvery,     // 0: none (a killed cell starts over)
     int ProbeExamples,        // THEORY.md's fixed probe batch
     int NtkExamples,          // empirical NTK on this many probe examples (0: off)
     string Device)            // cpu | cuda
 {
+    /// <summary>Where r, entropy and the probe loss are measured (t_learn's resolution): every step
+    /// to 4, then x sqrt(2), whatever LogEvery is.</summary>
+    public ProbeSchedule Probes { get; init; } = new();
+
+    /// <summary>Where the tangent kernel is measured (t_nl_ntk's resolution): every step to 2, then x2.</summary>
+    public ProbeSchedule NtkProbes { get; init; } = new(Dense: 2, Ratio: 2);
+
     /// <summary>The shape of the learning rate (lr = 1; the trainer multiplies it by eta).</summary>
     public LearningRateSchedule ScheduleShape() => Schedule switch
     {

@@ -48,6 +48,18 @@ public sealed class ImageFolder
         (Classes, Files, Labels) = (classFolders, files, labels);
     }
 
+    ImageFolder(string folder, IReadOnlyList<string> classes, IReadOnlyList<string> files, IReadOnlyList<int> labels) =>
+        (Folder, Classes, Files, Labels) = (folder, classes, files, labels);
+
+    /// <summary>The files at <paramref name="indices"/>, in that order, with every class kept (a split's
+    /// part, <see cref="Holdout"/>: labels stay those of the whole folder).</summary>
+    public ImageFolder Select(IReadOnlyList<int> indices)
+    {
+        foreach (int i in indices)
+            if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), $"{Folder}: file {i} is not within its {Count}");
+        return new ImageFolder(Folder, Classes, indices.Select(i => Files[i]).ToList(), indices.Select(i => Labels[i]).ToList());
+    }
+
     static bool IsJpegName(string name) =>
         Path.GetExtension(name).ToLowerInvariant() is ".jpeg" or ".jpg";
 
