@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Repro.Dynamics;
 using Repro.Harness;
 
 namespace Repro.Cli.Tests;
@@ -19,7 +20,7 @@ public class ReportTests
         Seeds = [0, 1],
     };
 
-    static readonly string[] AllFigures = ["accuracy-vs-beta", "accuracy-heatmap", "loss-collapse", "best-eta-vs-beta", "seed-spread"];
+    static readonly string[] AllFigures = ["accuracy-vs-beta", "accuracy-heatmap", "loss-collapse", "best-eta-vs-beta", "t-learn-vs-beta", "ece-vs-beta", "seed-spread"];
 
     /// <summary>demo/short: every figure's data; beta = 10 at eta~ = 0.3 diverges, one cell fails,
     /// one file is not a record. lossonly/smoke: loss curves but no accuracy.</summary>
@@ -36,7 +37,16 @@ public class ReportTests
                 store.Write(Records.Of("demo", Tier.Short, cell, RunStatus.Complete, r =>
                 {
                     r.Curves["train_loss"] = Records.Loss(cell, 50);
-                    r.Scalars["final_test_accuracy"] = 0.9 - 0.05 * Math.Abs(Math.Log10(cell.Beta)) - 0.1 * Math.Abs(cell.EtaTilde - 0.1) - 0.01 * cell.Seed;
+                    double accuracy = 0.9 - 0.05 * Math.Abs(Math.Log10(cell.Beta)) - 0.1 * Math.Abs(cell.EtaTilde - 0.1) - 0.01 * cell.Seed;
+                    r.Scalars["final_test_accuracy"] = accuracy;
+                    r.Curves["val_accuracy"] = new Curve { Steps = [0, 50], Values = [0.1, accuracy + 0.01] };
+                    // t_learn ~ ||Z0|| / eta~, censored past the last probe (step 50) where that is later.
+                    double tLearn = 2 * (cell.LogitScale ?? 1) / cell.EtaTilde;
+                    new Crossing(tLearn <= 50 ? tLearn : double.NaN, tLearn <= 50 ? Censoring.None : Censoring.Right, 50, double.NaN)
+                        .WriteTo(r.Scalars, "t_learn");
+                    r.Scalars["test_ece"] = 0.05 + 0.02 * Math.Abs(Math.Log10(cell.Beta));
+                    r.Scalars["test_ece_t_star"] = 0.02;
+                    r.Scalars["t_star"] = 1.3;
                 }));
         }
         File.WriteAllText(store.PathFor("demo", Tier.Short, "beta=1_etat=0.1_z0=10_seed=1"), "{ not a record");
@@ -83,6 +93,8 @@ public class ReportTests
         foreach (string name in new[] { "accuracy-vs-beta", "accuracy-heatmap", "seed-spread" })
             Assert.That(figures[$"lossonly-smoke-{name}"], Does.Contain("class=\"absent\"").And.Contain("test accuracy").And.Not.Contain("<svg"),
                 $"lossonly/smoke {name} says its data is absent");
+        Assert.That(figures["lossonly-smoke-t-learn-vs-beta"], Does.Contain("class=\"absent\"").And.Contain("t_learn").And.Not.Contain("<svg"));
+        Assert.That(figures["lossonly-smoke-ece-vs-beta"], Does.Contain("class=\"absent\"").And.Contain("test_ece").And.Not.Contain("<svg"));
 
         // Every cell is in a table row, marked with how it ended: nothing is dropped.
         Assert.That(Regex.Matches(dom.Output, "<tr class=\"status-").Count, Is.EqualTo(Grid.Cells().Count + 9));

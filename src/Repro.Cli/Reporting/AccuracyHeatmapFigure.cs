@@ -14,7 +14,7 @@ static class AccuracyHeatmapFigure
     {
         if (!rows.Any(r => r.Accuracy is not null && !r.IsBroken))
             return Figure.Missing(Name, Title, Absence.NoAccuracy);
-        var best = SeedMeans.BestPerBeta(SeedMeans.Of(rows, r => r.Accuracy), higherIsBetter: true)
+        var best = SeedMeans.AtSelected(rows, r => r.Accuracy)
             .ToDictionary(m => (m.Variant, m.Z0Label, m.Beta));
         var squares = rows.Where(r => r.Beta is not null)
             .GroupBy(r => (r.Variant, r.Z0Label, Beta: r.Beta!.Value))
@@ -71,7 +71,7 @@ static class AccuracyHeatmapFigure
             ? new { data = new { values }, facet, spec = new { width, height, layer = layers } }
             : new { data = new { values }, width, height, layer = layers };
         return new Figure(Name, Title,
-            "Each square: test accuracy at the best learning rate for that β and ‖Z0‖ (mean over seeds). Grey: no cell there finished; the text says how they ended.",
+            $"Each square: test accuracy at the learning rate with the best {SeedMeans.Selection(rows).Name} for that β and ‖Z0‖ (mean over seeds). Grey: no cell there finished; the text says how they ended.",
             Vl.Spec(spec));
     }
 

@@ -11,7 +11,7 @@ static class AccuracyVsBetaFigure
     {
         if (!rows.Any(r => r.Accuracy is not null && !r.IsBroken))
             return Figure.Missing(Name, Title, Absence.NoAccuracy);
-        var best = SeedMeans.BestPerBeta(SeedMeans.Of(rows, r => r.Accuracy), higherIsBetter: true)
+        var best = SeedMeans.AtSelected(rows, r => r.Accuracy)
             .Select(m => new { beta = m.Beta, accuracy = m.Mean, series = m.Series, etat = m.EtaTilde, seeds = m.Seeds });
         var cells = rows.Where(r => !r.IsBroken && r.Accuracy is not null && r.Beta is not null)
             .Select(r => new { beta = r.Beta, accuracy = r.Accuracy, cell = r.Cell });
@@ -33,7 +33,7 @@ static class AccuracyVsBetaFigure
                 encoding = new
                 {
                     x = Vl.BetaX, y,
-                    color = new { field = "series", type = "nominal", legend = new { title = "best η~ per β" } },
+                    color = new { field = "series", type = "nominal", legend = new { title = "selected η~ per β" } },
                     tooltip = new object[] { new { field = "series" }, new { field = "beta" }, new { field = "etat", title = "η~" }, new { field = "accuracy", format = ".4f" }, new { field = "seeds" } },
                 },
             },
@@ -41,7 +41,7 @@ static class AccuracyVsBetaFigure
         if (broken.Count > 0) layers.Add(Vl.BrokenLayer(broken, "accuracy"));
         layers.AddRange(Vl.BetaOneLayers);
         return new Figure(Name, Title,
-            "Grey dots: every complete cell. Lines: at each β, the learning rate with the best test accuracy (mean over seeds), " +
+            $"Grey dots: every complete cell. Lines: test accuracy at each β's learning rate with the best {SeedMeans.Selection(rows).Name} (mean over seeds), " +
             "one line per ‖Z0‖ (and extra axes). Red marks at 0: cells that diverged (×), failed (▼) or could not be read (■). Dashed: β = 1.",
             Vl.Spec(new { width = Vl.Width, height = Vl.Height, layer = layers }));
     }

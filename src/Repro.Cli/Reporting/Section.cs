@@ -19,6 +19,8 @@ public sealed partial class Section
             AccuracyHeatmapFigure.Of(rows),
             LossCollapseFigure.Of(rows),
             BestEtaFigure.Of(rows),
+            TLearnFigure.Of(rows),
+            CalibrationFigure.Of(rows),
             SeedSpreadFigure.Of(rows),
         ];
     }

@@ -21,4 +21,20 @@ static class SeedMeans
             .Select(g => higherIsBetter ? g.MaxBy(m => m.Mean)! : g.MinBy(m => m.Mean)!)
             .OrderBy(m => m.Series, StringComparer.Ordinal).ThenBy(m => m.Beta)
             .ToList();
+
+    /// <summary>What picks the best learning rate per beta: validation accuracy where the records have
+    /// it (never the test set), else test accuracy (records from before the validation split).</summary>
+    public static (Func<CellRow, double?> Metric, string Name) Selection(IReadOnlyList<CellRow> rows) =>
+        rows.Any(r => r.ValAccuracy is not null && !r.IsBroken)
+            ? (r => r.ValAccuracy, "validation accuracy")
+            : (r => r.Accuracy, "test accuracy");
+
+    /// <summary>At each (series, beta), the seed mean of <paramref name="metric"/> at the learning rate
+    /// that <see cref="Selection"/> picks.</summary>
+    public static IReadOnlyList<SeedMean> AtSelected(IReadOnlyList<CellRow> rows, Func<CellRow, double?> metric)
+    {
+        var picked = BestPerBeta(Of(rows, Selection(rows).Metric), higherIsBetter: true).ToDictionary(m => (m.Series, m.Beta), m => m.Eta);
+        return Of(rows, metric).Where(m => picked.TryGetValue((m.Series, m.Beta), out double eta) && eta == m.Eta)
+            .OrderBy(m => m.Series, StringComparer.Ordinal).ThenBy(m => m.Beta).ToList();
+    }
 }
