@@ -10,12 +10,13 @@ namespace Repro.Cli.Reporting;
 static class CalibrationFigure
 {
     public const string Name = "ece-vs-beta", Title = "Calibration (ECE) vs β, before and after T*";
+    const string AsTrained = "as trained (T = 1)", AfterTStar = "after T* (fitted on validation)";
 
     public static Figure Of(IReadOnlyList<CellRow> rows)
     {
         if (!rows.Any(r => !r.IsBroken && r.Ece is not null && r.EceTStar is not null))
             return Figure.Missing(Name, Title, "No complete cell records its calibration (scalars test_ece and test_ece_t_star).");
-        var values = new[] { ("as trained (T = 1)", (Func<CellRow, double?>)(r => r.Ece)), ("after T* (validation)", r => r.EceTStar) }
+        var values = new[] { (AsTrained, (Func<CellRow, double?>)(r => r.Ece)), (AfterTStar, r => r.EceTStar) }
             .SelectMany(kind => SeedMeans.AtSelected(rows, kind.Item2).Select(m => new { beta = m.Beta, ece = m.Mean, series = m.Series, when = kind.Item1, etat = m.EtaTilde }))
             .ToList();
         var layers = new List<object>
@@ -29,7 +30,12 @@ static class CalibrationFigure
                     x = Vl.BetaX,
                     y = new { field = "ece", type = "quantitative", axis = new { title = "ECE (15 bins, test split)" } },
                     color = new { field = "series", type = "nominal", legend = new { title = "‖Z0‖" } },
-                    strokeDash = new { field = "when", type = "nominal", legend = new { title = "temperature" } },
+                    strokeDash = new
+                    {
+                        field = "when", type = "nominal",
+                        scale = new { domain = new[] { AsTrained, AfterTStar }, range = new[] { new[] { 1, 0 }, new[] { 6, 3 } } },
+                        legend = new { title = "temperature", symbolType = "stroke", symbolStrokeWidth = 2, symbolStrokeColor = "#333" },
+                    },
                     tooltip = new object[] { new { field = "series" }, new { field = "beta" }, new { field = "etat", title = "η~" }, new { field = "when" }, new { field = "ece", format = ".4f" } },
                 },
             },

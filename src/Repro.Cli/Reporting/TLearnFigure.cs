@@ -19,7 +19,8 @@ static class TLearnFigure
         {
             beta = r.Beta,
             t = r.TLearn ?? r.TLearnBound,
-            series = $"{r.Series}, η~={r.EtaTilde:0.####}",
+            series = r.Series,
+            etat = r.EtaTilde,
             measured = r.TLearnCensoring switch { 1 => "> bound (not reached)", -1 => "≤ bound (at the first probe)", _ => "measured" },
             cell = r.Cell,
         });
@@ -39,15 +40,15 @@ static class TLearnFigure
                 encoding = new
                 {
                     x = Vl.BetaX, y, shape,
-                    color = new { field = "series", type = "nominal", legend = new { title = "‖Z0‖, η~" } },
-                    tooltip = new object[] { new { field = "cell" }, new { field = "t", format = ".3g" }, new { field = "measured" } },
+                    color = new { field = "series", type = "nominal", legend = new { title = "‖Z0‖" } },
+                    tooltip = new object[] { new { field = "cell" }, new { field = "etat", title = "η~" }, new { field = "t", format = ".3g" }, new { field = "measured" } },
                 },
             },
         };
         layers.AddRange(Vl.BetaOneLayers);
         int censored = cells.Count(r => r.TLearnCensoring is 1 or -1);
         return new Figure(Name, Title,
-            "Each complete cell's t_learn, the step where r = ‖Z_t − Z_0‖/‖Z_0‖ reaches 0.5, interpolated between the two probes around it. " +
+            "Each complete cell's t_learn (every η~ of the grid), the step where r = ‖Z_t − Z_0‖/‖Z_0‖ reaches 0.5, interpolated between the two probes around it. " +
             $"Triangles: censored ({censored} of {cells.Count}), drawn at the probe step that bounds them. Diverged cells have none. THEORY.md: τ_z ~ ‖Z0‖/η~.",
             Vl.Spec(new { width = Vl.Width, height = Vl.Height, layer = layers }));
     }
