@@ -32,17 +32,19 @@ namespace Repro.Torch.Modules
         {
             if (training)
                 using (torch.no_grad())
-                {
                     num_batches_tracked.add_(1);
-                    if (AdoptBatchStatistics)
-                    {
-                        using var scope = torch.NewDisposeScope();
-                        Tensor mean = x.mean([0, 2, 3]);
-                        running_mean.copy_(mean);
-                        running_var.copy_((x - mean.reshape([1, -1, 1, 1])).pow(2).mean([0, 2, 3]));
-                    }
+            Tensor y = F.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps);
+            // After batch_norm's own momentum update, which would otherwise blend the unbiased
+            // variance back in (by 0.1 / (N - 1)).
+            if (training && AdoptBatchStatistics)
+                using (torch.no_grad())
+                using (torch.NewDisposeScope())
+                {
+                    Tensor mean = x.mean([0, 2, 3]);
+                    running_mean.copy_(mean);
+                    running_var.copy_((x - mean.reshape([1, -1, 1, 1])).pow(2).mean([0, 2, 3]));
                 }
-            return F.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps);
+            return y;
         }
     }
 }
