@@ -92,6 +92,7 @@ sealed class FullBatchRun
         var ntkSteps = linearized ? NtkProbes.Steps(steps).ToHashSet() : [];
         Tensor? ntk0 = null;
         var log = run.Log;
+        var linLoss = lin is null ? null : run.Curves[LinLossCurve] = new Curve();
         try
         {
             for (int t = 0; t <= steps; t++)
@@ -112,8 +113,7 @@ sealed class FullBatchRun
                 if (lin is not null)
                 {
                     Tensor zLin = lin.Logits() + offset;
-                    run.Curves.TryAdd(LinLossCurve, new Curve());
-                    run.Curves[LinLossCurve].Add(t, BetaCrossEntropy.Loss(zLin, y, beta).item());
+                    linLoss!.Add(t, BetaCrossEntropy.Loss(zLin, y, beta).item());
                     log.Linearized(t, scaled, zLin * beta, z0);
                 }
                 if (t == steps || stopWhen?.Invoke(run, t) == true) break;

@@ -16,7 +16,7 @@ namespace Repro.Dynamics;
 /// <c>t_learn</c> (r reaches 0.5), <c>t_nl_rho</c> and <c>t_nl_ntk</c> (rho or the kernel change
 /// reaches 0.1), each measured between two probes or censored.
 /// </summary>
-public sealed class ProbeLog(IDictionary<string, Curve> curves, string prefix = "")
+public sealed class ProbeLog(IDictionary<string, Curve> curves)
 {
     public const double LearnedLevel = 0.5;    // t_learn: r(t) = 0.5
     public const double NonlinearLevel = 0.1;  // t_nl: rho or the relative kernel change = 0.1
@@ -24,7 +24,7 @@ public sealed class ProbeLog(IDictionary<string, Curve> curves, string prefix = 
     public const string R = "r", Entropy = "entropy", Loss = "probe_loss", Rho = "rho", NtkChange = "ntk_change";
 
     /// <summary>The curve <paramref name="name"/> (one of the constants) as recorded so far.</summary>
-    public Curve Curve(string name) => curves.TryGetValue(prefix + name, out var c) ? c : curves[prefix + name] = new Curve();
+    public Curve Curve(string name) => curves.TryGetValue(name, out var c) ? c : curves[name] = new Curve();
 
     /// <summary>r, entropy and loss at <paramref name="step"/> from the probe batch's scaled logits Z = beta z.</summary>
     public void Logits(long step, Tensor scaledLogits, Tensor z0, Tensor labels)
@@ -53,8 +53,8 @@ public sealed class ProbeLog(IDictionary<string, Curve> curves, string prefix = 
     {
         var found = new List<(string, Crossing)>();
         foreach (var (curve, level, name) in new[] { (R, LearnedLevel, "t_learn"), (Rho, NonlinearLevel, "t_nl_rho"), (NtkChange, NonlinearLevel, "t_nl_ntk") })
-            if (curves.TryGetValue(prefix + curve, out var c) && c.Values.Count > 0)
-                found.Add((prefix + name, Crossing.Of(c, level)));
+            if (curves.TryGetValue(curve, out var c) && c.Values.Count > 0)
+                found.Add((name, Crossing.Of(c, level)));
         return found;
     }
 
