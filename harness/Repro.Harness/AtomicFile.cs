@@ -11,12 +11,13 @@ public static class AtomicFile
     /// process there to prove that a half-written record never becomes visible).</summary>
     internal static Action<string>? HalfWrittenForTests;
 
-    public static void WriteAllText(string path, string text)
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
+
+    public static void WriteAllBytes(string path, byte[] bytes)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         string temp = TempPath(path);
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))

@@ -10,7 +10,8 @@ public sealed record GoldenQuantity(string Name, double Value, Tolerance Toleran
 /// A golden snapshot of one cell (`golden/&lt;experiment&gt;/&lt;tier&gt;/&lt;cell id&gt;.verified.json`):
 /// the configuration it was recorded from (and its hash) and each pinned quantity with value,
 /// rtol and atol. Written with LF line endings; NaN and infinities as the strings "NaN",
-/// "Infinity", "-Infinity".
+/// "Infinity", "-Infinity". A summary snapshot may also carry its claims table (<see cref="Claims"/>),
+/// for readers: it is written with the quantities and never compared (the quantities pin its numbers).
 /// </summary>
 public sealed class GoldenFile
 {
@@ -20,6 +21,7 @@ public sealed class GoldenFile
     public required string ConfigHash { get; init; }
     public required JsonObject Config { get; init; }
     public required IReadOnlyList<GoldenQuantity> Quantities { get; init; }
+    public JsonArray? Claims { get; init; }
 
     public string ToJson()
     {
@@ -40,6 +42,7 @@ public sealed class GoldenFile
             ["config"] = Config.DeepClone(),
             ["quantities"] = quantities,
         };
+        if (Claims is not null) json["claims"] = Claims.DeepClone();
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NewLine = "\n" }) + "\n";
     }
 
@@ -95,6 +98,12 @@ public sealed class GoldenFile
             ConfigHash = Text("configHash"),
             Config = obj["config"] as JsonObject ?? throw new FormatException($"{source}: field 'config' is missing or not an object"),
             Quantities = list,
+            Claims = obj["claims"] switch
+            {
+                null => null,
+                JsonArray a => a,
+                _ => throw new FormatException($"{source}: field 'claims' is not an array"),
+            },
         };
     }
 }

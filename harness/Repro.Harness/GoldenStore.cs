@@ -26,7 +26,8 @@ public sealed class GoldenStore(string root)
     public string VerifiedPath(string experiment, Tier tier, string cell) => Path.Combine(Root, experiment, tier.Name, cell + ".verified.json");
     public string ReceivedPath(string experiment, Tier tier, string cell) => Path.Combine(Root, experiment, tier.Name, cell + ".received.json");
 
-    public GoldenOutcome Check(RunRecord record, IReadOnlyList<GoldenQuantity> quantities, bool accept)
+    /// <param name="claims">A summary's claims table, written beside its quantities and not compared.</param>
+    public GoldenOutcome Check(RunRecord record, IReadOnlyList<GoldenQuantity> quantities, bool accept, JsonArray? claims = null)
     {
         var tier = Tier.Parse(record.Tier, "run record tier");
         string verifiedPath = VerifiedPath(record.Experiment, tier, record.Cell);
@@ -43,6 +44,7 @@ public sealed class GoldenStore(string root)
             ConfigHash = record.ConfigHash,
             Config = record.Config,
             Quantities = quantities.Select(q => governing.TryGetValue(q.Name, out var t) ? q with { Tolerance = t } : q).ToList(),
+            Claims = claims,
         };
 
         if (verified is null)

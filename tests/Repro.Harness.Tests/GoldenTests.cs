@@ -143,6 +143,23 @@ public class GoldenTests
     }
 
     [Test]
+    public void ASummarysClaimsTableIsCarriedAndNotCompared()
+    {
+        using var dir = new TempDirectory();
+        var store = new GoldenStore(dir.Path);
+        var record = Record();
+        var claims = new JsonArray(new JsonObject { ["claim"] = "C3", ["verdict"] = "consistent", ["cells"] = "eta* at betas {0.1, 1, 10}" });
+        store.Check(record, [Q("C3", -1)], accept: true, claims);
+        var written = GoldenFile.Read(store.VerifiedPath("toy", Tier.Smoke, record.Cell));
+        Assert.That(written.Claims!.ToJsonString(), Is.EqualTo(claims.ToJsonString()), "the table is written beside the quantities");
+        var otherText = new JsonArray(new JsonObject { ["claim"] = "C3", ["verdict"] = "consistent", ["cells"] = "other words" });
+        Assert.That(store.Check(record, [Q("C3", -1)], accept: false, otherText).Passed, Is.True, "the table is not compared: the quantities pin its numbers");
+        Assert.That(store.Check(record, [Q("C3", -0.5)], accept: false, claims).Passed, Is.False);
+        Assert.That(() => GoldenFile.Parse(File.ReadAllText(store.VerifiedPath("toy", Tier.Smoke, record.Cell)).Replace("\"claims\": [", "\"claims\": {\"x\": [").Replace("]\n}", "]}\n}"), "f.json"),
+            Throws.TypeOf<FormatException>().With.Message.Contains("'claims' is not an array"));
+    }
+
+    [Test]
     public void AnotherConfigurationIsReportedKeyByKey()
     {
         using var dir = new TempDirectory();
