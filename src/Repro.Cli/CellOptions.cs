@@ -104,11 +104,19 @@ sealed class CellOptions
     public IReadOnlyList<Cell> Cells(ParseResult result)
     {
         var (e, t) = (ExperimentOf(result), TierOf(result));
+        return Filter(result, e.Grid(t).Cells());
+    }
+
+    /// <summary>The given cells of the tier that pass the filters, in their order; not
+    /// <paramref name="strict"/>, a filter that matches none of them is no error.</summary>
+    public IReadOnlyList<Cell> Filter(ParseResult result, IReadOnlyList<Cell> cells, bool strict = true)
+    {
+        var (e, t) = (ExperimentOf(result), TierOf(result));
         var filter = new CellFilter()
             .Add("beta", result.GetValue(beta)).Add("etat", result.GetValue(etaTilde)).Add("eta", result.GetValue(eta))
             .Add("z0", result.GetValue(z0)).Add("seed", result.GetValue(seed));
         foreach (string term in result.GetValue(axis) ?? []) filter.AddAxis(term);
-        return filter.Apply(e.Grid(t).Cells(), $"{e.Name}/{t}");
+        return filter.Apply(cells, $"{e.Name}/{t}", strict);
     }
 
     /// <summary>Runs the cells with the display the output calls for, and prints the summary.</summary>

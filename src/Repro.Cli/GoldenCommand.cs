@@ -38,13 +38,21 @@ public static class GoldenCommand
         var produced = new HashSet<string>(StringComparer.Ordinal);
         var missing = new List<string>();
         foreach (var experiment in experiments)
-            foreach (var tier in Tier.All.Where(experiment.Pins))
-                foreach (string cell in experiment.Grid(tier).Cells().Select(c => c.Id).Concat(experiment.HasSummary(tier) ? ["summary"] : []))
+            foreach (var tier in Tier.All.Where(t => experiment.Pins(t) || experiment.HasSummary(t)))
+            {
+                // A scan's start cells must have goldens; the cells it may add are not orphans. A
+                // tier that pins no cell (full) may still pin its summary.
+                var grid = experiment.Grid(tier);
+                var pinned = experiment.Pins(tier) ? grid.Cells().Select(c => c.Id) : [];
+                foreach (string cell in pinned.Concat(experiment.HasSummary(tier) ? ["summary"] : []))
                 {
                     string path = store.VerifiedPath(experiment.Name, tier, cell);
                     produced.Add(path);
                     if (!File.Exists(path)) missing.Add(Path.GetRelativePath(store.Root, path));
                 }
+                foreach (var cell in experiment.Pins(tier) ? grid.Candidates() : [])
+                    if (File.Exists(store.VerifiedPath(experiment.Name, tier, cell.Id))) produced.Add(store.VerifiedPath(experiment.Name, tier, cell.Id));
+            }
         var orphans = store.AllVerified().Select(v => v.path).Where(p => !produced.Contains(p)).ToList();
         foreach (string orphan in orphans) output.WriteLine($"orphan: {Path.GetRelativePath(store.Root, orphan)} (no cell of any experiment produces it)");
         foreach (string m in missing) output.WriteLine($"missing: {m}");

@@ -27,10 +27,14 @@ public static class ListCommand
             var stored = Directory.Exists(store.Root) ? StoredRecords.Read(store.Root, experiment.Name) : [];
             foreach (var tier in Tier.All)
             {
-                var cells = experiment.Grid(tier).Cells();
+                var grid = experiment.Grid(tier);
+                var cells = grid.Cells();
                 var ids = cells.Select(c => c.Id).ToHashSet();
                 int finished = stored.Count(s => s.Tier == tier.Name && ids.Contains(s.Cell) && s.Record is { IsFinished: true });
-                output.WriteLine($"  {tier.Name,-5}  {cells.Count} cells = {Shape(cells)}; {(experiment.Pins(tier) ? "pinned by goldens" : "reported, not pinned")}; " +
+                string scan = grid.Scan is { } e
+                    ? $" to start an eta scan (x{e.Ratio} steps, up to {e.MaxExtensions} more per side; then ||Z0|| {string.Join(", ", grid.LogitScales.Where(z => z != e.At).Select(z => z?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "init"))} at eta*)"
+                    : "";
+                output.WriteLine($"  {tier.Name,-5}  {cells.Count} cells = {Shape(cells)}{scan}; {(experiment.Pins(tier) ? "pinned by goldens" : "reported, not pinned")}; " +
                                  $"records: {finished}/{cells.Count} finished");
                 output.WriteLine($"         data: {Data(experiment.DataNeeds(tier))}");
             }

@@ -30,6 +30,7 @@ public static class ReproCli
             RunCommand.Create(context),
             SweepCommand.Create(context),
             ReportCommand.Create(context),
+            ExportCommand.Create(context),
             GoldenCommand.Create(context),
             DataCommand.Create(context),
         };

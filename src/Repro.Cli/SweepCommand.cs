@@ -35,6 +35,27 @@ public static class SweepCommand
             if (part != Shard.Whole) context.Out.WriteLine($"shard {part}: {cells.Count} cells");
             var summary = options.Run(result, cells);
             if (summary.Cancelled) return summary.ExitCode;
+            var grid = experiment.Grid(options.TierOf(result));
+            if (part == Shard.Whole && grid.Scan is not null)
+            {
+                // The eta scan's rounds (README "How the eta scan decides"), each from what has finished.
+                for (int round = 1; ; round++)
+                {
+                    var done = summary.Done.GroupBy(d => d.Record.Cell).ToDictionary(g => g.Key, g => g.Last().Record);
+                    var next = options.Filter(result, grid.ScanNext(done.GetValueOrDefault), strict: false);
+                    if (next.Count == 0) break;
+                    context.Out.WriteLine($"eta scan round {round}: {next.Count} cells");
+                    summary = summary.Then(options.Run(result, next));
+                    if (summary.Cancelled) return summary.ExitCode;
+                }
+            }
+            bool slice = cells.Count < grid.Cells().Count;
+            if (part == Shard.Whole)
+                context.Out.Write(ClaimsFormat.Text($"{experiment.Name}/{options.TierOf(result)}: the paper's claims at this scale ({summary.Done.Count} cells; README \"The claims as verdicts\")",
+                    ClaimsTable.ForRecords(summary.Done.Select(d => d.Record))));
+            if (part == Shard.Whole && slice)
+                context.Out.WriteLine($"this sweep ran a slice of {experiment.Name}/{options.TierOf(result)} ({summary.Done.Count} cells); " +
+                                      $"the whole tier, reusing them: dotnet run --project src/Repro.Cli -- sweep {experiment.Name} --tier {options.TierOf(result)}");
 
             string folder = result.GetValue(reportDir)
                 ?? Path.Combine(ReproPaths.Root, "artifacts", "report", options.SetFolder(result) ?? "", experiment.Name);

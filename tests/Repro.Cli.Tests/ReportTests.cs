@@ -157,6 +157,55 @@ public class ReportTests
         Assert.That(svg, Does.Contain("bn=true").And.Contain("bn=false"), "one panel per bn value");
     }
 
+    /// <summary>An eta scan over three seeds whose planted optimum is eta* = 1/beta: the claims table
+    /// heads the section, one row per claim with its interval and verdict, and C3 reads consistent.</summary>
+    [Test]
+    public void TheClaimsTableHeadsItsSectionInChromium()
+    {
+        using var dir = new TempDirectory();
+        var grid = new Grid
+        {
+            Betas = [0.01, 0.1, 1, 10],
+            LearningRates = LearningRates.Eta(0.5, 1, 2),
+            LogitScales = [1.0, 10, 30],
+            Seeds = [0, 1, 2],
+            Scan = new EtaScan(Ratio: 2, MaxExtensions: 10, At: 1.0),
+        };
+        var store = new ResultStore(dir["results"]);
+        GridRun.Complete(grid, cell =>
+        {
+            double accuracy = 0.9 - 0.05 * Math.Abs(Math.Log2(cell.Eta * cell.Beta)) - (cell.LogitScale >= 30 ? 0.2 : 0) - 0.001 * cell.Seed;
+            var record = Records.Of("scan", Tier.Short, cell, RunStatus.Complete, r =>
+            {
+                r.Curves["train_loss"] = Records.Loss(cell, 50);
+                r.Curves["val_accuracy"] = new Curve { Steps = [0, 50], Values = [0.1, accuracy] };
+                r.Scalars["final_test_accuracy"] = accuracy;
+                r.Scalars["test_ece"] = 0.05;
+                r.Scalars["test_ece_t_star"] = 0.02;
+            });
+            store.Write(record);
+            return record;
+        });
+        var result = Cli.Run([], "report", dir["results"], "--out", dir["report"]);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        string page = dir["report/index.html"];
+        var dom = HeadlessChromium.DumpDom(page);
+        string screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "report-claims-screenshot.png");
+        HeadlessChromium.Screenshot(page, screenshot, 1400, 900);
+        TestContext.AddTestAttachment(screenshot, "the claims table in headless Chromium");
+        Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(10_000), "the screenshot holds a rendered page");
+
+        Assert.That(dom.Console, Is.Empty);
+        string section = Regex.Match(dom.Output, "<section id=\"scan-short\">(?<body>.*?)</section>", RegexOptions.Singleline).Groups["body"].Value;
+        int claims = section.IndexOf("<table class=\"claims\">", StringComparison.Ordinal);
+        Assert.That(claims, Is.GreaterThan(0).And.LessThan(section.IndexOf("<div class=\"figures\">", StringComparison.Ordinal)), "the claims table comes before the figures");
+        var rows = Regex.Matches(section, "<tr class=\"verdict-(?<v>[a-z]+)\"><td>(?<id>C[0-9a-z]+)</td>").ToDictionary(m => m.Groups["id"].Value, m => m.Groups["v"].Value);
+        Assert.That(rows.Keys, Is.EqualTo(new[] { "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7" }));
+        Assert.That(rows["C3"], Is.EqualTo("consistent"), "the planted eta* = 1/beta");
+        Assert.That(rows["C2"], Is.EqualTo("consistent"), "the planted fall at ||Z0|| = 30");
+        Assert.That(section, Does.Contain("no cell diverged"), "C5 says why it is not measured");
+    }
+
     /// <summary>Each figure element's inner HTML by id.</summary>
     static Dictionary<string, string> Figures(string dom) =>
         Regex.Matches(dom, "<figure class=\"figure\" id=\"(?<id>[^\"]+)\"[^>]*>(?<body>.*?)</figure>", RegexOptions.Singleline)

@@ -35,7 +35,10 @@ static class HtmlPage
         var specs = new JsonObject();
         foreach (var section in sections)
         {
-            html.AppendLine($"<section id=\"{section.Id}\">\n<h2>{WebUtility.HtmlEncode($"{section.Experiment} / {section.Tier}")}</h2>\n<div class=\"figures\">");
+            html.AppendLine($"<section id=\"{section.Id}\">\n<h2>{WebUtility.HtmlEncode($"{section.Experiment} / {section.Tier}")}</h2>");
+            html.AppendLine("<h3>The paper's claims at this scale</h3>");
+            html.Append(ClaimsHtml.Html(section.Claims));
+            html.AppendLine("<div class=\"figures\">");
             foreach (var figure in section.Figures)
             {
                 string id = section.FigureId(figure);
@@ -87,5 +90,10 @@ static class HtmlPage
         table.cells th, table.cells td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; white-space: nowrap; }
         tr.status-diverged td { background: #fdecea; } tr.status-failed td { background: #f3d3d3; font-weight: bold; }
         tr.status-unreadable td { background: #eee; color: #666; }
+        table.claims { border-collapse: collapse; font-size: 0.8em; margin-bottom: 1em; }
+        table.claims th, table.claims td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }
+        table.claims td:nth-child(9) { max-width: 32em; color: #555; }
+        tr.verdict-consistent td:nth-child(7) { background: #e3f4e1; } tr.verdict-inconsistent td:nth-child(7) { background: #fdecea; }
+        tr.verdict-inconclusive td:nth-child(7) { background: #f3f3f3; color: #555; }
         """;
 }

@@ -18,7 +18,7 @@ public static class ReportWriter
         folder = Path.GetFullPath(folder);
         var sections = records.GroupBy(r => (r.Experiment, r.Tier))
             .OrderBy(g => g.Key.Experiment, StringComparer.Ordinal).ThenBy(g => TierOrder(g.Key.Tier))
-            .Select(g => new Section(g.Key.Experiment, g.Key.Tier, g.Select(CellRow.Of).ToList()))
+            .Select(g => new Section(g.Key.Experiment, g.Key.Tier, g.Select(CellRow.Of).ToList(), g.Where(r => r.Record is not null).Select(r => r.Record!).ToList()))
             .ToList();
 
         string specs = Fresh(Path.Combine(folder, "specs")), figures = Fresh(Path.Combine(folder, "figures"));

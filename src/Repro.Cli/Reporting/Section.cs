@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Repro.Harness;
 
 namespace Repro.Cli.Reporting;
 
@@ -9,10 +10,13 @@ public sealed partial class Section
     public string Tier { get; }
     public IReadOnlyList<CellRow> Rows { get; }
     public IReadOnlyList<Figure> Figures { get; }
+    /// <summary>The paper's claims measured over the section's readable records.</summary>
+    public IReadOnlyList<(string Variant, Claim Claim)> Claims { get; }
 
-    public Section(string experiment, string tier, IReadOnlyList<CellRow> rows)
+    public Section(string experiment, string tier, IReadOnlyList<CellRow> rows, IReadOnlyList<RunRecord> records)
     {
         (Experiment, Tier, Rows) = (experiment, tier, rows);
+        Claims = ClaimsTable.ForRecords(records);
         Figures =
         [
             AccuracyVsBetaFigure.Of(rows),

@@ -3,7 +3,8 @@ using Repro.Harness;
 namespace Repro.Cli.Reporting;
 
 /// <summary>How much test accuracy varies over seeds, against beta: the standard deviation over
-/// the seeds of each (||Z0||, extra axes, learning rate, beta), one line per all but beta.
+/// the seeds of each (||Z0||, extra axes, beta) at the learning rate the selection picks there
+/// (<see cref="SeedMeans.Selection"/>; an eta scan runs many rates, one line per rate would not read).
 /// Red marks at 0 are cells that did not finish (their seeds are missing from the spread).</summary>
 static class SeedSpreadFigure
 {
@@ -13,13 +14,16 @@ static class SeedSpreadFigure
     {
         var complete = rows.Where(r => !r.IsBroken && r.Accuracy is not null && r.Beta is not null && r.EtaTilde is not null).ToList();
         if (complete.Count == 0) return Figure.Missing(Name, Title, Absence.NoAccuracy);
-        var spreads = complete.GroupBy(r => (r.Series, Beta: r.Beta!.Value, EtaTilde: r.EtaTilde!.Value))
+        var picked = SeedMeans.AtSelected(rows, r => r.Accuracy).ToDictionary(m => (m.Series, m.Beta), m => m.Eta);
+        var spreads = complete.Where(r => picked.TryGetValue((r.Series, r.Beta!.Value), out double eta) && eta == r.Eta)
+            .GroupBy(r => (r.Series, Beta: r.Beta!.Value))
             .Where(g => g.Count() >= 2)
             .Select(g => new
             {
                 beta = g.Key.Beta,
                 spread = StandardDeviation(g.Select(r => r.Accuracy!.Value).ToList()),
-                series = $"{g.Key.Series}, η~={Axis.FormatNumber(g.Key.EtaTilde)}",
+                series = g.Key.Series,
+                etaTilde = Axis.FormatNumber(g.First().EtaTilde!.Value),
                 seeds = g.Count(),
             })
             .OrderBy(s => s.series, StringComparer.Ordinal).ThenBy(s => s.beta).ToList();
@@ -37,15 +41,15 @@ static class SeedSpreadFigure
                 {
                     x = Vl.BetaX,
                     y = new { field = "spread", type = "quantitative", axis = new { title = "std of test accuracy over seeds" } },
-                    color = new { field = "series", type = "nominal", legend = new { title = "‖Z0‖, η~" } },
-                    tooltip = new object[] { new { field = "series" }, new { field = "beta" }, new { field = "spread", format = ".4f" }, new { field = "seeds" } },
+                    color = new { field = "series", type = "nominal", legend = new { title = "‖Z0‖" } },
+                    tooltip = new object[] { new { field = "series" }, new { field = "beta" }, new { field = "etaTilde", title = "η~" }, new { field = "spread", format = ".4f" }, new { field = "seeds" } },
                 },
             },
         };
         if (broken.Count > 0) layers.Add(Vl.BrokenLayer(broken, "spread"));
         layers.AddRange(Vl.BetaOneLayers);
         return new Figure(Name, Title,
-            "Standard deviation of test accuracy over the seeds of each grid point (complete cells), one line per ‖Z0‖ and η~. " +
+            "Standard deviation of test accuracy over the seeds of each ‖Z0‖ and β at the learning rate selected there (complete cells), one line per ‖Z0‖. " +
             "Red marks at 0: cells that diverged (×), failed (▼) or could not be read (■).",
             Vl.Spec(new { width = Vl.Width, height = Vl.Height, layer = layers }));
     }

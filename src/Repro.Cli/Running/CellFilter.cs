@@ -38,10 +38,12 @@ public sealed class CellFilter
     }
 
     /// <summary>The cells that match every term, in grid order; an error names the term, the
-    /// grid (<paramref name="where"/>) and the values it has.</summary>
-    public IReadOnlyList<Cell> Apply(IReadOnlyList<Cell> cells, string where)
+    /// grid (<paramref name="where"/>) and the values it has. Not <paramref name="strict"/> (the
+    /// cells an eta scan asks for next), no match is no error.</summary>
+    public IReadOnlyList<Cell> Apply(IReadOnlyList<Cell> cells, string where, bool strict = true)
     {
         if (cells.Count == 0) return cells;
+        if (!strict) return cells.Where(c => terms.All(t => t.Values.Any(v => Matches(ValueOf(c, t.Axis), Parse(t.Axis, v, ValueOf(c, t.Axis)))))).ToList();
         var axes = BuiltIn.Concat(cells[0].Extra.Select(kv => kv.Key)).ToList();
         foreach (var (axis, values) in terms)
         {

@@ -10,6 +10,9 @@ public sealed record SweepSummary(int Cells, IReadOnlyList<(RunRecord Record, bo
     public int Count(RunStatus status) => Done.Count(d => d.Record.Status == status);
     public IEnumerable<RunRecord> Failed => Done.Select(d => d.Record).Where(r => r.Status == RunStatus.Failed);
 
+    /// <summary>This sweep followed by <paramref name="next"/> (an eta scan's next round).</summary>
+    public SweepSummary Then(SweepSummary next) => new(Cells + next.Cells, [.. Done, .. next.Done], Cancelled || next.Cancelled);
+
     public int ExitCode => Cancelled ? ExitCodes.Cancelled : Failed.Any() ? ExitCodes.Failed : ExitCodes.Success;
 
     /// <summary>"6 of 6 cells: 4 ran, 2 reused; 5 complete, 1 diverged, 0 failed".</summary>
