@@ -220,6 +220,8 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
         result.Scalars[$"{prefix}_best_at_scan_top"] = Math.Log2(best) >= k0 + s.T5Scan[1] ? 1 : 0;
     }
 
+    static bool OnT5Lattice(string name) => name.EndsWith("_eta_best", StringComparison.Ordinal) || name.EndsWith("_eta_no_spike", StringComparison.Ordinal);
+
     /// <summary>T1: || autograd dL/dz - (beta/M)(softmax(beta z) - Y) || / || (beta/M)(softmax(beta z) - Y) ||.</summary>
     static double LogitGradientError(Tensor z, Tensor y, double beta)
     {
@@ -264,7 +266,9 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
             yield return new(points[i].Key, points[i].Value, new Tolerance(Rtol: 1e-4, Atol: Math.Max(1e-10, 10 * bounds[i])));
         yield return new("t2_measurable_points", record.Scalars["t2_measurable_points"], new Tolerance(0, 0));
         foreach (var (name, value) in record.Scalars.Where(kv => kv.Key.StartsWith("t3_", StringComparison.Ordinal) || kv.Key.StartsWith("t4_", StringComparison.Ordinal) || kv.Key.StartsWith("t5", StringComparison.Ordinal)))
-            yield return new(name, value, new Tolerance(Rtol: 1e-6, Atol: 1e-12));
+            // T5's best and no-spike eta lie on the scan's lattice 2^k: round-off that moves one by a
+            // step is no change of law, so they are held to one step (rtol 1: from half to twice the value).
+            yield return new(name, value, OnT5Lattice(name) ? new Tolerance(Rtol: 1, Atol: 0) : new Tolerance(Rtol: 1e-6, Atol: 1e-12));
         if (record.Curves.TryGetValue("t3_loss", out var loss))
             foreach (int t in new[] { 50, 100, 200, loss.Steps.Count - 1 })
             {
