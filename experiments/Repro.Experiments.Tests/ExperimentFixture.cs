@@ -75,16 +75,36 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
         return record;
     }
 
-    /// <summary>Every cell of the tier's grid, running those without a finished record.</summary>
-    protected static IReadOnlyList<RunRecord> EnsureGrid(Tier tier) =>
-        Experiment.Grid(tier).Cells().Select(c => Ensure(tier, c)).ToList();
+    /// <summary>
+    /// Every cell of the tier's grid, running those without a finished record; with an eta scan,
+    /// its rounds too. The cells a scan adds have no test case of their own, so their golden and
+    /// cell checks run here: what fails is listed in <paramref name="failures"/> (the caller fails
+    /// after recording what the grid measured), or fails the test at once without a list.
+    /// </summary>
+    protected IReadOnlyList<RunRecord> EnsureGrid(Tier tier, List<string>? failures = null)
+    {
+        var grid = Experiment.Grid(tier);
+        var start = grid.Cells().Select(c => c.Id).ToHashSet();
+        return GridRun.Complete(grid, cell =>
+        {
+            if (start.Contains(cell.Id)) return Ensure(tier, cell);
+            var record = Ensure(tier, cell);
+            string? failure = null;
+            try { CheckPinnedAndCell(tier, record); }
+            catch (AssertionException e) { failure = $"{cell.Id}: {e.Message}"; }
+            if (failure is not null && failures is null) Assert.Fail(failure);
+            if (failure is not null) failures!.Add(failure);
+            return record;
+        }, (round, cells) => TestContext.Progress.WriteLine(
+            $"{Experiment.Name}/{tier}: eta scan round {round}: {cells.Count} cells ({string.Join(", ", cells.Select(c => c.Id).Take(4))}{(cells.Count > 4 ? ", ..." : "")})"));
+    }
 
     /// <summary>
     /// Pins quantities measured across the tier's grid (slopes, timescales) in
     /// golden/&lt;experiment&gt;/&lt;tier&gt;/summary.verified.json. Its configuration is the list of
     /// the cells' configuration hashes, so any change to a cell shows as a changed summary.
     /// </summary>
-    protected static void CheckSummary(Tier tier, IReadOnlyList<RunRecord> records, IEnumerable<Quantity> quantities)
+    protected static void CheckSummary(Tier tier, IReadOnlyList<RunRecord> records, IEnumerable<Quantity> quantities, JsonArray? claims = null)
     {
         var cells = new JsonObject();
         foreach (var r in records) cells[r.Cell] = r.ConfigHash;
@@ -103,15 +123,16 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
             EndedAt = records.Max(r => r.EndedAt),
             Status = RunStatus.Complete,
         };
-        var outcome = new GoldenStore(ReproPaths.Golden).Check(summary, Experiment.Resolve(quantities), GoldenStore.AcceptRequested);
+        var outcome = new GoldenStore(ReproPaths.Golden).Check(summary, Experiment.Resolve(quantities), GoldenStore.AcceptRequested, claims);
         TestContext.Out.WriteLine(outcome.Message);
         if (!outcome.Passed) Assert.Fail(outcome.Message);
     }
 
-    void RunCell(Tier tier, string cellId)
+    void RunCell(Tier tier, string cellId) =>
+        CheckPinnedAndCell(tier, Ensure(tier, Experiment.Grid(tier).Cells().Single(c => c.Id == cellId)));
+
+    void CheckPinnedAndCell(Tier tier, RunRecord record)
     {
-        var cell = Experiment.Grid(tier).Cells().Single(c => c.Id == cellId);
-        var record = Ensure(tier, cell);
         // The snapshot is compared (and a received one written) before the cell's own checks, so
         // that a cell failing them still leaves what it measured for review.
         var outcome = Experiment.Pins(tier)

@@ -48,11 +48,14 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
     public override Grid Grid(Tier tier) => new()
     {
         Betas = tier.Pick<double[]>([0.1, 1], [0.1, 1], [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]),
-        // eta~ per beta around c beta (THEORY.md: eta* ~ 1/beta); c = 0.1 is the usual eta = 0.1 at beta = 1.
-        LearningRates = LearningRates.EtaTildePerBeta(beta =>
-            ModelCell.EtaTildeAround(beta, tier.Pick<double[]>([0.05], [0.05], [0.03, 0.1, 0.3]))),
-        LogitScales = tier.Pick<double?[]>([null], [null], [0.01, 0.1, 1, 10]),
-        Seeds = tier.Pick<int[]>([0], [0], [0, 1]),
+        // Smoke and Short (three photographs): one eta~ per beta, c beta with c = 0.05. Full: an eta scan
+        // (EtaScan's rule) from the same three rates eta at every beta, around ResNet-50's usual 0.1.
+        LearningRates = tier == Tier.Full
+            ? LearningRates.Eta(0.05, 0.1, 0.2)
+            : LearningRates.EtaTildePerBeta(beta => ModelCell.EtaTildeAround(beta, [0.05])),
+        Scan = tier == Tier.Full ? new EtaScan(Ratio: 2, MaxExtensions: 8, At: 1.0) : null,
+        LogitScales = tier.Pick<double?[]>([null], [null], [0.1, 1, 10, 30, 100]),
+        Seeds = tier.Pick<int[]>([0], [0], [0, 1, 2]),
     };
 
     public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
@@ -114,8 +117,8 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
         }
     }
 
-    // The Short tier's claims at this scale (best beta, spreads; ModelFixture.ClaimsAtThisScale).
-    public override bool HasSummary(Tier tier) => tier == Tier.Short;
+    // Every tier's claims table (ModelFixture.ClaimsAtThisScale), the Full tier's too (its cells are not pinned).
+    public override bool HasSummary(Tier tier) => true;
 
     protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
 

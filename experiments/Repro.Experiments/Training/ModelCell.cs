@@ -22,7 +22,7 @@ static class ModelCell
             Eta = cell.Eta,
             Schedule = recipe.ScheduleShape(),
             Momentum = recipe.Momentum,
-            WeightDecay = recipe.WeightDecay,
+            WeightDecay = recipe.WeightDecayAt(cell.Beta),
             Steps = recipe.Steps,
             LogEvery = recipe.LogEvery,
             Probes = recipe.Probes,
@@ -35,7 +35,7 @@ static class ModelCell
             // A checkpoint is resumed only by the configuration that wrote it.
             ConfigHash = CanonicalJson.Hash(experiment.Config(context.Tier, cell)),
             LogitScale = cell.LogitScale,
-            NtkExamples = recipe.NtkExamples,
+            NtkExamples = recipe.NtkSeeds is { } seeds && cell.Seed >= seeds ? 0 : recipe.NtkExamples,
             Device = recipe.TorchDevice(),
         };
         var trainer = new Trainer(model, data, options)

@@ -31,6 +31,28 @@ public sealed record Recipe(
     /// <summary>Where the tangent kernel is measured (t_nl_ntk's resolution): every step to 2, then x2.</summary>
     public ProbeSchedule NtkProbes { get; init; } = new(Dense: 2, Ratio: 2);
 
+    /// <summary>The kernel is measured on seeds below this (null: every seed). The kernel is a
+    /// timescale of a configuration; the seeds beyond replicate accuracies for the claims' intervals,
+    /// and on a WRN with batch norm the kernel costs two thirds of a Short cell.</summary>
+    public int? NtkSeeds { get; init; }
+
+    /// <summary>
+    /// How weight decay enters the eta~ parametrization: "fixed" (WeightDecay at every beta, the standard
+    /// recipe: the per-step shrink eta wd = eta~ wd / beta^2 then grows 1e6-fold from beta = 10 to 1e-2
+    /// at fixed eta~), "off" (none), or "beta2" (WeightDecay beta^2, so that eta wd = eta~ wd at every
+    /// beta: weight decay stays inside the parametrization in which runs at equal eta~ coincide).
+    /// </summary>
+    public string WeightDecayScaling { get; init; } = "fixed";
+
+    /// <summary>The weight decay of a cell at <paramref name="beta"/>.</summary>
+    public double WeightDecayAt(double beta) => WeightDecayScaling switch
+    {
+        "fixed" => WeightDecay,
+        "off" => 0,
+        "beta2" => WeightDecay * beta * beta,
+        _ => throw new ArgumentException($"recipe weightDecayScaling '{WeightDecayScaling}' is not fixed, off or beta2", nameof(WeightDecayScaling)),
+    };
+
     /// <summary>The shape of the learning rate (lr = 1; the trainer multiplies it by eta).</summary>
     public LearningRateSchedule ScheduleShape() => Schedule switch
     {
