@@ -1,3 +1,5 @@
+using Repro.Dynamics;
+
 namespace Repro.Harness;
 
 /// <summary>
@@ -23,6 +25,15 @@ public sealed record EtaScan(double Ratio = 2, int MaxExtensions = 8, double? At
         record is { Status: RunStatus.Complete } && record.Curves.TryGetValue("val_accuracy", out var c) && c.Values.Count > 0 && double.IsFinite(c.Values[^1])
             ? c.Values[^1] : 0;
 
+    /// <summary>Rule 3's choice among rates in ascending order: the first maximum of the finite scores
+    /// (ties go to the lower rate), censored when it is the lowest or the highest rate.</summary>
+    public static (int Index, Censoring Censoring) Best(IReadOnlyList<double> scores)
+    {
+        double max = scores.Where(double.IsFinite).Max();
+        int best = scores.ToList().IndexOf(max);
+        return (best, best == 0 ? Censoring.Left : best == scores.Count - 1 ? Censoring.Right : Censoring.None);
+    }
+
     internal void Validate(Grid grid)
     {
         if (!(Ratio > 1) || double.IsInfinity(Ratio)) throw new ArgumentOutOfRangeException(nameof(Ratio), Ratio, "eta scan: the ratio between neighbouring rates must be a finite number > 1");
@@ -44,5 +55,5 @@ public sealed record ScanSlice(
     IReadOnlyList<double> Rates,
     IReadOnlyList<double> Scores,
     double? Best,
-    Repro.Dynamics.Censoring Censoring,
+    Censoring Censoring,
     IReadOnlyList<Cell> Pending);

@@ -87,10 +87,9 @@ public sealed class Grid
             var pending = scanCells.SelectMany(c => c).Where(c => finished(c.Id) is null).ToList();
             var scores = scanCells.Select(cells => cells.Any(c => finished(c.Id) is null) ? double.NaN : cells.Average(c => EtaScan.Score(finished(c.Id)))).ToList();
             if (pending.Count > 0) return new ScanSlice(beta, extra, rates.ToList(), scores, null, Censoring.None, pending);
-            int best = scores.IndexOf(scores.Max());  // the first maximum: ties go to the lower rate
-            if (best == 0 && below < scan.MaxExtensions) { rates.Insert(0, Below(start, ++below)); continue; }
+            var (best, censoring) = EtaScan.Best(scores);
+            if (censoring == Censoring.Left && below < scan.MaxExtensions) { rates.Insert(0, Below(start, ++below)); continue; }
             if (best == rates.Count - 1 && above < scan.MaxExtensions) { rates.Add(Above(start, ++above)); continue; }
-            var censoring = best == 0 ? Censoring.Left : best == rates.Count - 1 ? Censoring.Right : Censoring.None;
             var atBest = LogitScales.Where(z0 => z0 != scan.At)
                 .SelectMany(z0 => Seeds.Select(seed => NewCell(beta, rates[best], z0, seed, extra)))
                 .Where(c => finished(c.Id) is null).ToList();

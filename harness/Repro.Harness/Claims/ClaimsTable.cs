@@ -95,8 +95,7 @@ public sealed class ClaimsTable
         if (rates.Count == 0) return null;
         var scores = rates.Select(rate => Mean(draw, s => byKey.TryGetValue((beta, rate, reference, s), out var c) ? c.Score : double.NaN, requireAll: true)).ToList();
         if (scores.All(double.IsNaN)) return null;
-        int best = scores.IndexOf(scores.Where(double.IsFinite).Max());
-        var censoring = best == 0 ? Censoring.Left : best == rates.Count - 1 ? Censoring.Right : Censoring.None;
+        var (best, censoring) = EtaScan.Best(scores);  // the scan's own rule
         var cell = cells.First(c => c.Beta == beta && c.Rate == rates[best]);
         return new Optimum(beta, rates[best], cell.Eta, censoring);
     }
