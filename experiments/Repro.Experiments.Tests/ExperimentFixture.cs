@@ -81,23 +81,20 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
     /// cell checks run here: what fails is listed in <paramref name="failures"/> (the caller fails
     /// after recording what the grid measured), or fails the test at once without a list.
     /// </summary>
-    protected IReadOnlyList<RunRecord> EnsureGrid(Tier tier, List<string>? failures = null)
-    {
-        var grid = Experiment.Grid(tier);
-        var start = grid.Cells().Select(c => c.Id).ToHashSet();
-        return GridRun.Complete(grid, cell =>
+    protected IReadOnlyList<RunRecord> EnsureGrid(Tier tier, List<string>? failures = null) =>
+        GridRun.Complete(Experiment.Grid(tier), (round, cells) =>
         {
-            if (start.Contains(cell.Id)) return Ensure(tier, cell);
-            var record = Ensure(tier, cell);
-            string? failure = null;
-            try { CheckPinnedAndCell(tier, record); }
-            catch (AssertionException e) { failure = $"{cell.Id}: {e.Message}"; }
-            if (failure is not null && failures is null) Assert.Fail(failure);
-            if (failure is not null) failures!.Add(failure);
-            return record;
-        }, (round, cells) => TestContext.Progress.WriteLine(
-            $"{Experiment.Name}/{tier}: eta scan round {round}: {cells.Count} cells ({string.Join(", ", cells.Select(c => c.Id).Take(4))}{(cells.Count > 4 ? ", ..." : "")})"));
-    }
+            if (round == 0) return cells.Select(c => Ensure(tier, c)).ToList();
+            TestContext.Progress.WriteLine($"{Experiment.Name}/{tier}: eta scan round {round}: {cells.Count} cells " +
+                                           $"({string.Join(", ", cells.Select(c => c.Id).Take(4))}{(cells.Count > 4 ? ", ..." : "")})");
+            return cells.Select(cell =>
+            {
+                var record = Ensure(tier, cell);
+                try { CheckPinnedAndCell(tier, record); }
+                catch (AssertionException e) when (failures is not null) { failures.Add($"{cell.Id}: {e.Message}"); }
+                return record;
+            }).ToList();
+        });
 
     /// <summary>
     /// Pins quantities measured across the tier's grid (slopes, timescales) in

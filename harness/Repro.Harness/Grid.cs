@@ -42,7 +42,7 @@ public sealed class Grid
     public IReadOnlyList<ScanSlice> ScanState(Func<string, RunRecord?> finished)
     {
         if (Scan is null) return [];
-        Cells();
+        Validate();
         var slices = new List<ScanSlice>();
         foreach (double beta in Betas)
             foreach (var extra in ExtraCombinations(0))
@@ -59,7 +59,7 @@ public sealed class Grid
     public IReadOnlyList<Cell> Candidates()
     {
         if (Scan is null) return Cells();
-        Cells();
+        Validate();
         var cells = new List<Cell>();
         foreach (double beta in Betas)
         {

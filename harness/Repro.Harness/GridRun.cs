@@ -6,30 +6,30 @@ namespace Repro.Harness;
 /// </summary>
 public static class GridRun
 {
-    /// <summary>Every record of the grid in the order run. <paramref name="run"/> runs (or reuses)
-    /// one cell; <paramref name="round"/> hears of each scan round before it runs.</summary>
-    public static IReadOnlyList<RunRecord> Complete(Grid grid, Func<Cell, RunRecord> run, Action<int, IReadOnlyList<Cell>>? round = null)
+    /// <summary>
+    /// Every record of the grid in the order run. <paramref name="runRound"/> runs (or reuses) one
+    /// round's cells (round 0: the grid's own; then those the scan asks for) and returns their records;
+    /// it may run fewer (a filter, a shard, a cancellation). The run ends when the scan asks for
+    /// nothing more or a round returns no record.
+    /// </summary>
+    public static IReadOnlyList<RunRecord> Complete(Grid grid, Func<int, IReadOnlyList<Cell>, IEnumerable<RunRecord>> runRound)
     {
         var records = new Dictionary<string, RunRecord>();
         var order = new List<RunRecord>();
-        void RunAll(IEnumerable<Cell> cells)
+        var cells = grid.Cells();
+        for (int round = 0; cells.Count > 0; round++)
         {
-            foreach (var cell in cells)
+            if (cells.FirstOrDefault(c => records.ContainsKey(c.Id)) is { } again)
+                throw new InvalidOperationException($"eta scan asked for {again.Id} again after it ran");
+            int before = order.Count;
+            foreach (var record in runRound(round, cells))
             {
-                var record = run(cell);
-                records[cell.Id] = record;
+                records[record.Cell] = record;
                 order.Add(record);
             }
+            if (order.Count == before) break;
+            cells = grid.ScanNext(records.GetValueOrDefault);
         }
-        RunAll(grid.Cells());
-        for (int i = 1; ; i++)
-        {
-            var next = grid.ScanNext(records.GetValueOrDefault);
-            if (next.Count == 0) return order;
-            if (next.FirstOrDefault(c => records.ContainsKey(c.Id)) is { } again)
-                throw new InvalidOperationException($"eta scan asked for {again.Id} again after it ran");
-            round?.Invoke(i, next);
-            RunAll(next);
-        }
+        return order;
     }
 }

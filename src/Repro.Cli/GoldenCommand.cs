@@ -50,8 +50,8 @@ public static class GoldenCommand
                     produced.Add(path);
                     if (!File.Exists(path)) missing.Add(Path.GetRelativePath(store.Root, path));
                 }
-                foreach (var cell in experiment.Pins(tier) ? grid.Candidates() : [])
-                    if (File.Exists(store.VerifiedPath(experiment.Name, tier, cell.Id))) produced.Add(store.VerifiedPath(experiment.Name, tier, cell.Id));
+                var candidates = experiment.Pins(tier) ? grid.Candidates().Select(c => store.VerifiedPath(experiment.Name, tier, c.Id)) : [];
+                produced.UnionWith(candidates.Where(File.Exists));
             }
         var orphans = store.AllVerified().Select(v => v.path).Where(p => !produced.Contains(p)).ToList();
         foreach (string orphan in orphans) output.WriteLine($"orphan: {Path.GetRelativePath(store.Root, orphan)} (no cell of any experiment produces it)");

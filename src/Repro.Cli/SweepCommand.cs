@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Repro.Cli.Reporting;
+using Repro.Cli.Running;
 using Repro.Harness;
 
 namespace Repro.Cli;
@@ -30,26 +31,27 @@ public static class SweepCommand
         command.SetAction(result =>
         {
             var part = ShardOf(result.GetValue(shard));
-            var cells = part.Select(options.Cells(result));
             var experiment = options.ExperimentOf(result);
-            if (part != Shard.Whole) context.Out.WriteLine($"shard {part}: {cells.Count} cells");
-            var summary = options.Run(result, cells);
-            if (summary.Cancelled) return summary.ExitCode;
             var grid = experiment.Grid(options.TierOf(result));
-            if (part == Shard.Whole && grid.Scan is not null)
+            SweepSummary? sweep = null;
+            int started = 0;
+            // The grid's cells, then the eta scan's rounds (README "How the eta scan decides"), each
+            // from what has finished; a shard runs its part of the first round only.
+            GridRun.Complete(grid, (round, next) =>
             {
-                // The eta scan's rounds (README "How the eta scan decides"), each from what has finished.
-                for (int round = 1; ; round++)
-                {
-                    var done = summary.Done.GroupBy(d => d.Record.Cell).ToDictionary(g => g.Key, g => g.Last().Record);
-                    var next = options.Filter(result, grid.ScanNext(done.GetValueOrDefault), strict: false);
-                    if (next.Count == 0) break;
-                    context.Out.WriteLine($"eta scan round {round}: {next.Count} cells");
-                    summary = summary.Then(options.Run(result, next));
-                    if (summary.Cancelled) return summary.ExitCode;
-                }
-            }
-            bool slice = cells.Count < grid.Cells().Count;
+                if (sweep is { Cancelled: true } || (round > 0 && part != Shard.Whole)) return [];
+                var cells = round == 0 ? part.Select(options.Filter(result, next)) : options.Filter(result, next, strict: false);
+                if (cells.Count == 0) return [];
+                if (round == 0) started = cells.Count;
+                if (round == 0 && part != Shard.Whole) context.Out.WriteLine($"shard {part}: {cells.Count} cells");
+                if (round > 0) context.Out.WriteLine($"eta scan round {round}: {cells.Count} cells");
+                var ran = options.Run(result, cells);
+                sweep = sweep is null ? ran : sweep.Then(ran);
+                return ran.Done.Select(d => d.Record);
+            });
+            var summary = sweep!;
+            if (summary.Cancelled) return summary.ExitCode;
+            bool slice = started < grid.Cells().Count;
             if (part == Shard.Whole)
                 context.Out.Write(ClaimsFormat.Text($"{experiment.Name}/{options.TierOf(result)}: the paper's claims at this scale ({summary.Done.Count} cells; README \"The claims as verdicts\")",
                     ClaimsTable.ForRecords(summary.Done.Select(d => d.Record))));

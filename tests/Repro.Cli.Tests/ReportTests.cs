@@ -172,7 +172,7 @@ public class ReportTests
             Scan = new EtaScan(Ratio: 2, MaxExtensions: 10, At: 1.0),
         };
         var store = new ResultStore(dir["results"]);
-        GridRun.Complete(grid, cell =>
+        GridRun.Complete(grid, (_, cells) => cells.Select(cell =>
         {
             double accuracy = 0.9 - 0.05 * Math.Abs(Math.Log2(cell.Eta * cell.Beta)) - (cell.LogitScale >= 30 ? 0.2 : 0) - 0.001 * cell.Seed;
             var record = Records.Of("scan", Tier.Short, cell, RunStatus.Complete, r =>
@@ -185,7 +185,7 @@ public class ReportTests
             });
             store.Write(record);
             return record;
-        });
+        }).ToList());
         var result = Cli.Run([], "report", dir["results"], "--out", dir["report"]);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         string page = dir["report/index.html"];

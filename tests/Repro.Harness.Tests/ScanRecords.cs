@@ -40,7 +40,7 @@ static class ScanRecords
     }
 
     /// <summary>Runs the whole grid (scan rounds included) with planted outcomes.</summary>
-    public static IReadOnlyList<RunRecord> Run(Grid grid, Func<Cell, RunRecord> outcome) => GridRun.Complete(grid, outcome);
+    public static IReadOnlyList<RunRecord> Run(Grid grid, Func<Cell, RunRecord> outcome) => GridRun.Complete(grid, (_, cells) => cells.Select(outcome).ToList());
 
     /// <summary>An accuracy that peaks at eta = peak, falling by 0.05 per doubling away from it.</summary>
     public static double Peaked(double eta, double peak) => 0.9 - 0.05 * Math.Abs(Math.Log2(eta / peak));

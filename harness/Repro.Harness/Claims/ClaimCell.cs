@@ -12,7 +12,6 @@ public sealed record ClaimCell(
     int Seed,
     string Variant,       // the extra axes ("bn=true"), "" without any
     bool Diverged,
-    double ValAccuracy,   // final validation accuracy (NaN when absent)
     double TestAccuracy,  // final test accuracy
     double Ece,
     double EceTStar,
@@ -29,9 +28,8 @@ public sealed record ClaimCell(
         bool givenAsTilde = cell["learningRateGivenAs"]?.GetValue<string>() != "eta";
         double? target = cell["logitScale"] is JsonValue z ? z.GetValue<double>() : null;
         string variant = string.Join(",", cell.Where(kv => !BuiltIn.Contains(kv.Key)).Select(kv => $"{kv.Key}={kv.Value}"));
-        double val = r.Status == RunStatus.Complete && r.Curves.TryGetValue("val_accuracy", out var c) && c.Values.Count > 0 ? c.Values[^1] : double.NaN;
         return new ClaimCell(Get("beta"), givenAsTilde ? Get("etaTilde") : Get("eta"), Get("eta"), target, target ?? Scalar("z0_norm"), cell["seed"]?.GetValue<int>() ?? throw new FormatException($"record {r.Cell}: cell has no 'seed'"), variant,
-            r.Status == RunStatus.Diverged, val,
+            r.Status == RunStatus.Diverged,
             r.Status == RunStatus.Complete ? Scalar("final_test_accuracy") : double.NaN,
             Scalar("test_ece"), Scalar("test_ece_t_star"), Scalar("t_learn"), EtaScan.Score(r));
     }

@@ -134,7 +134,7 @@ public sealed class ClaimsTable
 
     /// <summary>The ||Z0|| values of a class: target values, or the measured one of an initialization.</summary>
     List<double?> Z0Where(Func<double, bool> inClass) =>
-        z0s.Where(z => inClass(z ?? cells.Where(c => c.Z0Target is null).Average(c => c.Z0))).ToList();
+        z0s.Where(z => inClass(Z0Value(z))).ToList();
 
     double SpreadOverZ0(IReadOnlyList<int> draw)
     {

@@ -43,7 +43,16 @@ public sealed class CellFilter
     public IReadOnlyList<Cell> Apply(IReadOnlyList<Cell> cells, string where, bool strict = true)
     {
         if (cells.Count == 0) return cells;
-        if (!strict) return cells.Where(c => terms.All(t => t.Values.Any(v => Matches(ValueOf(c, t.Axis), Parse(t.Axis, v, ValueOf(c, t.Axis)))))).ToList();
+        if (strict) CheckTerms(cells, where);
+        var kept = cells.Where(c => terms.All(t => t.Values.Any(v => Matches(ValueOf(c, t.Axis), Parse(t.Axis, v, ValueOf(c, t.Axis)))))).ToList();
+        if (strict && kept.Count == 0)
+            throw new UsageException($"no cell of {where} has {string.Join(" together with ", terms.Select(t => $"{t.Axis}={string.Join(",", t.Values)}"))}");
+        return kept;
+    }
+
+    /// <summary>Every term names an axis of the grid and each of its values is on that axis.</summary>
+    void CheckTerms(IReadOnlyList<Cell> cells, string where)
+    {
         var axes = BuiltIn.Concat(cells[0].Extra.Select(kv => kv.Key)).ToList();
         foreach (var (axis, values) in terms)
         {
@@ -57,10 +66,6 @@ public sealed class CellFilter
                     throw new UsageException($"no cell of {where} has {axis}={value} ({axis} values: {string.Join(", ", present.Select(Show))})");
             }
         }
-        var kept = cells.Where(c => terms.All(t => t.Values.Any(v => Matches(ValueOf(c, t.Axis), Parse(t.Axis, v, ValueOf(c, t.Axis)))))).ToList();
-        if (kept.Count == 0)
-            throw new UsageException($"no cell of {where} has {string.Join(" together with ", terms.Select(t => $"{t.Axis}={string.Join(",", t.Values)}"))}");
-        return kept;
     }
 
     /// <summary>The cell's value on an axis: a number, bool, string, or null (z0 of the model's own initialization).</summary>
