@@ -49,7 +49,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
             Embedding: 128, Hidden: 256,
             new Recipe(BatchSize: 64, Steps: 20 * (25_000 / 64), Momentum: 0.9, WeightDecay: 0, Schedule: "cosine", Milestones: [], Gamma: 1,
                 Augment: false, LogEvery: 50, EvalEvery: 2 * (25_000 / 64), CheckpointEvery: 2 * (25_000 / 64),
-                ProbeExamples: 256, NtkExamples: 16, Device: "cuda")));
+                ProbeExamples: 256, NtkExamples: 16, Device: "cuda") { Cuda = new() }));
 
     public override Grid Grid(Tier tier) => new()
     {

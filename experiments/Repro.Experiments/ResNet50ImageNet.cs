@@ -43,7 +43,7 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
             new Recipe(BatchSize: 256, Steps: 90 * StepsPerEpoch, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "step",
                 Milestones: [30.0 / 90, 60.0 / 90, 80.0 / 90], Gamma: 0.1, Augment: true, LogEvery: 200, EvalEvery: 5 * StepsPerEpoch,
                 // No kernel probe: with 1,000 classes its Jacobian alone is 1,000 x examples x 25.6M floats.
-                CheckpointEvery: StepsPerEpoch, ProbeExamples: 256, NtkExamples: 0, Device: "cuda")));
+                CheckpointEvery: StepsPerEpoch, ProbeExamples: 256, NtkExamples: 0, Device: "cuda") { Cuda = new() }));
 
     public override Grid Grid(Tier tier) => new()
     {

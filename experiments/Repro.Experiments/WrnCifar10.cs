@@ -45,7 +45,7 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
         new WrnSettings("cifar10", TrainExamples: 0, ValidationExamples: 5_000, TestExamples: 0, Depth: 28, WidenFactor: 10, Dropout: 0,
             new Recipe(BatchSize: 128, Steps: 200 * (50_000 / 128), Momentum: 0.9, WeightDecay: 5e-4, Schedule: "step",
                 Milestones: [0.3, 0.6, 0.8], Gamma: 0.2, Augment: true, LogEvery: 100, EvalEvery: 10 * (50_000 / 128),
-                CheckpointEvery: 5 * (50_000 / 128), ProbeExamples: 256, NtkExamples: 4, Device: "cuda")));
+                CheckpointEvery: 5 * (50_000 / 128), ProbeExamples: 256, NtkExamples: 4, Device: "cuda") { Cuda = new() }));
 
     public override Grid Grid(Tier tier) => new()
     {

@@ -17,6 +17,7 @@ public sealed record EnvironmentInfo
     public required string OpenBlasCoreType { get; init; }
     public required string Device { get; init; }
     public required int Threads { get; init; }
+    public GpuEnvironment Gpu { get; init; } = new();
 
     static readonly Lazy<(string commit, bool dirty)> Git = new(ReadGit);
 
@@ -32,6 +33,7 @@ public sealed record EnvironmentInfo
         OpenBlasCoreType = TorchRuntime.OpenBlasCoreType,
         Device = device,
         Threads = TorchRuntime.Threads,
+        Gpu = GpuEnvironment.Capture(device),
     };
 
     public static string CpuModel()

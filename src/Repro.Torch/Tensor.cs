@@ -105,10 +105,21 @@ public sealed partial class Tensor : SafeHandle
 
     public Tensor to(ScalarType type) => Native.Wrap(Native.RTTensor_to_dtype(this, (int)type));
 
-    public Tensor to(Device target)
+    /// <summary>A copy on <paramref name="target"/> (this tensor itself when it is there already).
+    /// non_blocking: from pinned memory (<see cref="pin_memory"/>) to a GPU, the copy returns at once
+    /// and the stream orders it before the kernels that read it.</summary>
+    public Tensor to(Device target, bool non_blocking = false)
     {
         target.EnsureAvailable();
-        return Native.Wrap(Native.RTTensor_to_device(this, (int)target.Type, target.Index));
+        return Native.Wrap(Native.RTTensor_to_device(this, (int)target.Type, target.Index, non_blocking ? 1 : 0));
+    }
+
+    /// <summary>A copy in page-locked host memory, which a GPU copy can read asynchronously; needs a
+    /// CUDA libtorch and a GPU.</summary>
+    public Tensor pin_memory()
+    {
+        Device.CUDA.EnsureAvailable();
+        return Native.Wrap(Native.RTTensor_pin_memory(this));
     }
 
     public Tensor cpu() => to(Device.CPU);

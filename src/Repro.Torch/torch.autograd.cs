@@ -35,10 +35,4 @@ public static partial class torch
             return results.Select(h => h == IntPtr.Zero ? null : new Tensor(h)).ToArray();
         }
     }
-
-    public static class cuda
-    {
-        public static bool is_available() => RT_cuda_is_available() != 0;
-        public static int device_count() => RT_cuda_device_count();
-    }
 }

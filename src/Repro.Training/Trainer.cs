@@ -74,6 +74,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         if (started) throw new InvalidOperationException("a Trainer runs once; make a new one for another run");
         started = true;
         CheckInputs();
+        if (Device.Type == DeviceType.CUDA) torch.cuda.set_policy(options.Cuda);
         model.to(Device);
         model.train();
         dtype = model.parameters().Select(p => p.dtype).First(t => t.IsFloatingPoint());
@@ -135,12 +136,16 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         options.WeightDecay, options.Nesterov);
 
     /// <summary>A batch tensor on the device; floating-point inputs in the model's dtype (so a
-    /// float64 model reads the float32 loaders).</summary>
+    /// float64 model reads the float32 loaders). To a GPU through pinned memory without blocking:
+    /// the step's kernels queue behind the copy, and the host goes on to the next launch.</summary>
     Tensor OnDevice(Tensor t)
     {
         using var scope = NewDisposeScope();
         Tensor typed = t.dtype.IsFloatingPoint() && t.dtype != dtype ? t.to(dtype) : t;
-        return typed.to(Device).MoveToOuterDisposeScope();
+        Tensor moved = Device.Type == DeviceType.CUDA && typed.device.Type == DeviceType.CPU
+            ? typed.pin_memory().to(Device, non_blocking: true)
+            : typed.to(Device);
+        return moved.MoveToOuterDisposeScope();
     }
 
     /// <summary>Step 0 of a fresh run: the logit scale, then THEORY.md's initial quantities.</summary>
@@ -199,14 +204,15 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         Tensor y = OnDevice(batch.Labels);
         Tensor z = model.forward(OnDevice(batch.Inputs));
         Tensor loss = BetaCrossEntropy.Loss(z, y, Beta, options.LabelSmoothing);
-        // Queued before the loss is read, so that a step waits for the device once (on CUDA a
-        // second read after the update would stall the next step's launches behind it).
+        // The loss and the hit count come back in one read, the step's one wait for the device (on
+        // CUDA a second read after the update would stall the next step's launches behind it).
         Tensor correct = z.argmax(1).eq(y).sum();
-        double value = loss.item();
+        double[] read = stack([loss.detach().to(ScalarType.Float64), correct.to(ScalarType.Float64)]).to(Device.CPU).ToArray<double>();
+        double value = read[0];
         if (!double.IsFinite(value)) return value;
         loss.backward();
         optimizer.step();
-        means.Add(value, (long)correct.item(), y.shape[0]);
+        means.Add(value, (long)read[1], y.shape[0]);
         return value;
     }
 

@@ -66,6 +66,9 @@ public sealed record TrainerOptions
 
     public Device Device { get; init; } = Device.CPU;
 
+    /// <summary>cuDNN and TF32 on a CUDA device (set before the first step); ignored on the CPU.</summary>
+    public CudaPolicy Cuda { get; init; } = new();
+
     public string? CheckpointPath => CheckpointDirectory is null ? null : Path.Combine(CheckpointDirectory, "checkpoint.safetensors");
 
     /// <summary>Throws an ArgumentException that names the first bad option and what it accepts.</summary>

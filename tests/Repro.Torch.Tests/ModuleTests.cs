@@ -58,6 +58,7 @@ public class ModuleTests
     [Test]
     public void DefaultInitialisationMatchesPyTorchsBounds()
     {
+        using var scope = NewDisposeScope();  // the temporaries of the asserts too
         using var g = new Generator(3);
         using var linear = nn.Linear(100, 50, g);
         double bound = 1 / Math.Sqrt(100);
@@ -68,7 +69,6 @@ public class ModuleTests
         Assert.That(emb.weight.narrow(0, 0, 1).abs().sum().item(), Is.EqualTo(0));
         Assert.That(emb.weight.square().mean().item(), Is.EqualTo(1).Within(0.02));
 
-        using var scope = NewDisposeScope();
         Tensor w = empty([256, 512, 3, 3]);
         nn.init.kaiming_normal_(w, g, nonlinearity: "relu", mode: nn.init.FanMode.FanOut);
         Assert.That(w.square().mean().sqrt().item(), Is.EqualTo(Math.Sqrt(2.0 / (256 * 9))).Within(0.002));

@@ -56,6 +56,21 @@ public class TensorTests
     }
 
     [Test]
+    public void IntegerTensorsAddAndSubtractAsIntegers()
+    {
+        // libtorch refuses a floating alpha for integer tensors: batch norm's num_batches_tracked
+        // (int64) compared across devices as `loaded - original` failed before alpha followed the dtype.
+        using var scope = NewDisposeScope();
+        Tensor a = tensor(new long[] { 5, 7 }), b = tensor(new long[] { 2, 3 });
+        Assert.That((a - b).ToArray<long>(), Is.EqualTo(new long[] { 3, 4 }));
+        Assert.That((a + b).ToArray<long>(), Is.EqualTo(new long[] { 7, 10 }));
+        Assert.That(a.add(b, alpha: 2).ToArray<long>(), Is.EqualTo(new long[] { 9, 13 }));
+        a.add_(b);
+        Assert.That(a.ToArray<long>(), Is.EqualTo(new long[] { 7, 10 }));
+        Assert.That((a - b).dtype, Is.EqualTo(ScalarType.Int64));
+    }
+
+    [Test]
     public void Reductions()
     {
         using var scope = NewDisposeScope();

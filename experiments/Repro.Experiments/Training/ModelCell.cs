@@ -37,6 +37,7 @@ static class ModelCell
             LogitScale = cell.LogitScale,
             NtkExamples = recipe.NtkSeeds is { } seeds && cell.Seed >= seeds ? 0 : recipe.NtkExamples,
             Device = recipe.TorchDevice(),
+            Cuda = recipe.Cuda ?? new(),
         };
         var trainer = new Trainer(model, data, options)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Repro.Dynamics;
 using Repro.Torch;
 using Repro.Torch.Optim;
@@ -43,6 +44,13 @@ public sealed record Recipe(
     /// beta: weight decay stays inside the parametrization in which runs at equal eta~ coincide).
     /// </summary>
     public string WeightDecayScaling { get; init; } = "fixed";
+
+    /// <summary>cuDNN autotuning, cuDNN determinism and TF32 on a GPU (CudaPolicy's defaults: the
+    /// paper's fp32, repeatable). Written out only where a tier runs on cuda, so that CPU tiers'
+    /// configurations (and their goldens) do not carry settings that cannot apply to them; a CPU
+    /// tier moved to a GPU with --set recipe.device=cuda runs with the defaults.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CudaPolicy? Cuda { get; init; }
 
     /// <summary>The weight decay of a cell at <paramref name="beta"/>.</summary>
     public double WeightDecayAt(double beta) => WeightDecayScaling switch

@@ -10,8 +10,6 @@ internal static unsafe partial class Native
     [LibraryImport(NativeLoader.Library)] internal static partial int RT_version(byte* buffer, int capacity);
     [LibraryImport(NativeLoader.Library)] internal static partial int RT_config(byte* buffer, int capacity);
     [LibraryImport(NativeLoader.Library)] internal static partial int RT_parallel_info(byte* buffer, int capacity);
-    [LibraryImport(NativeLoader.Library)] internal static partial int RT_cuda_is_available();
-    [LibraryImport(NativeLoader.Library)] internal static partial int RT_cuda_device_count();
     [LibraryImport(NativeLoader.Library)] internal static partial long RT_live_tensors();
 
     /// <summary>Reads a string from a native function that copies into a buffer and returns its length.</summary>

@@ -30,7 +30,8 @@ internal static partial class Native
     [LibraryImport(NativeLoader.Library)] internal static unsafe partial int RTTensor_copy_to(Tensor t, void* dst, long nbytes);
     [LibraryImport(NativeLoader.Library)] internal static partial int RTTensor_item(Tensor t, out double value);
     [LibraryImport(NativeLoader.Library)] internal static partial IntPtr RTTensor_to_dtype(Tensor t, int dtype);
-    [LibraryImport(NativeLoader.Library)] internal static partial IntPtr RTTensor_to_device(Tensor t, int dev, int idx);
+    [LibraryImport(NativeLoader.Library)] internal static partial IntPtr RTTensor_to_device(Tensor t, int dev, int idx, int non_blocking);
+    [LibraryImport(NativeLoader.Library)] internal static partial IntPtr RTTensor_pin_memory(Tensor t);
     [LibraryImport(NativeLoader.Library)] internal static partial IntPtr RTTensor_clone(Tensor t);
     [LibraryImport(NativeLoader.Library)] internal static partial IntPtr RTTensor_detach(Tensor t);
     [LibraryImport(NativeLoader.Library)] internal static partial IntPtr RTTensor_contiguous(Tensor t);

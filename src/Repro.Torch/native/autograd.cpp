@@ -1,7 +1,10 @@
 // Autograd: backward, gradients as tensors (with create_graph for double backward), grad mode.
 #include "shim.h"
 
+#include <ATen/core/grad_mode.h>
 #include <torch/csrc/autograd/autograd.h>
+
+#include <vector>
 
 RT_EXPORT int RTAutograd_backward(TensorHandle t, TensorHandle grad, int retain_graph, int create_graph) {
   RT_STATUS(t->backward(rt_opt(grad), retain_graph != 0, create_graph != 0);)

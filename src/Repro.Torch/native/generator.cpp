@@ -3,6 +3,9 @@
 #include "shim.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/core/Generator.h>
+
+#include <mutex>
 
 RT_EXPORT GeneratorHandle RTGenerator_new(uint64_t seed) {
   RT_TRY(nullptr, return new at::Generator(at::detail::createCPUGenerator(seed));)

@@ -3,12 +3,14 @@
 
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
-#include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <malloc.h>
+#include <string>
+#include <vector>
 
 namespace {
 thread_local std::string last_error;
@@ -61,14 +63,6 @@ RT_EXPORT int RT_config(char* buffer, int capacity) {
 
 RT_EXPORT int RT_parallel_info(char* buffer, int capacity) {
   RT_TRY(-1, return copy_string(at::get_parallel_info(), buffer, capacity);)
-}
-
-RT_EXPORT int RT_cuda_is_available() {
-  RT_TRY(0, return at::hasCUDA() && at::detail::getCUDAHooks().getNumGPUs() > 0 ? 1 : 0;)
-}
-
-RT_EXPORT int RT_cuda_device_count() {
-  RT_TRY(0, return at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0;)
 }
 
 RT_EXPORT int64_t RT_live_tensors() { return live_tensors.load(std::memory_order_relaxed); }

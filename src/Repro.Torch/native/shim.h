@@ -7,8 +7,13 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <c10/util/Exception.h>
+
 #include <cstdint>
+#include <exception>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #define RT_EXPORT extern "C" __attribute__((visibility("default")))
 

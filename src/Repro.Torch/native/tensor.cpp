@@ -77,9 +77,15 @@ RT_EXPORT int RTTensor_item(TensorHandle t, double* out) { RT_STATUS(*out = t->i
 RT_EXPORT TensorHandle RTTensor_to_dtype(TensorHandle t, int dtype) {
   RT_TENSOR(t->to(static_cast<at::ScalarType>(dtype)))
 }
-RT_EXPORT TensorHandle RTTensor_to_device(TensorHandle t, int dev, int idx) {
-  RT_TENSOR(t->to(at::Device(static_cast<at::DeviceType>(dev), static_cast<c10::DeviceIndex>(idx))))
+// non_blocking: a copy from pinned host memory to a GPU returns before it is done (the stream
+// orders it before the kernels that read it); from pageable memory it is synchronous anyway.
+RT_EXPORT TensorHandle RTTensor_to_device(TensorHandle t, int dev, int idx, int non_blocking) {
+  RT_TENSOR(t->to(at::Device(static_cast<at::DeviceType>(dev), static_cast<c10::DeviceIndex>(idx)),
+                  /*non_blocking=*/non_blocking != 0))
 }
+// A copy in page-locked host memory (libtorch's caching host allocator, which keeps a block from
+// reuse until the copies that read it have finished). Needs a CUDA libtorch.
+RT_EXPORT TensorHandle RTTensor_pin_memory(TensorHandle t) { RT_TENSOR(t->pin_memory()) }
 RT_EXPORT TensorHandle RTTensor_clone(TensorHandle t) { RT_TENSOR(t->clone()) }
 RT_EXPORT TensorHandle RTTensor_detach(TensorHandle t) { RT_TENSOR(t->detach()) }
 RT_EXPORT TensorHandle RTTensor_contiguous(TensorHandle t) { RT_TENSOR(t->contiguous()) }
@@ -96,8 +102,10 @@ RT_EXPORT int RTTensor_set_data(TensorHandle t, TensorHandle data) { RT_STATUS(t
 #define RT_UNARY(name, expr) \
   RT_EXPORT TensorHandle RTTensor_##name(TensorHandle a) { RT_TENSOR(expr) }
 
-RT_EXPORT TensorHandle RTTensor_add(TensorHandle a, TensorHandle b, double alpha) { RT_TENSOR(at::add(*a, *b, alpha)) }
-RT_EXPORT TensorHandle RTTensor_sub(TensorHandle a, TensorHandle b, double alpha) { RT_TENSOR(at::sub(*a, *b, alpha)) }
+// alpha as an integer for integer tensors (rt_scalar): libtorch refuses a floating alpha there, so
+// that `counts - counts` (batch norm's num_batches_tracked, say) would otherwise fail.
+RT_EXPORT TensorHandle RTTensor_add(TensorHandle a, TensorHandle b, double alpha) { RT_TENSOR(at::add(*a, *b, rt_scalar(*a, alpha))) }
+RT_EXPORT TensorHandle RTTensor_sub(TensorHandle a, TensorHandle b, double alpha) { RT_TENSOR(at::sub(*a, *b, rt_scalar(*a, alpha))) }
 RT_BINARY(mul, at::mul(*a, *b))
 RT_BINARY(div, at::div(*a, *b))
 RT_BINARY(pow, at::pow(*a, *b))
@@ -150,7 +158,7 @@ RT_EXPORT TensorHandle RTTensor_one_hot(TensorHandle a, int64_t num_classes) { R
 
 // ---- in place (optimizers, initialisation, activations) ----------------------------------------
 
-RT_EXPORT int RTTensor_add_(TensorHandle a, TensorHandle b, double alpha) { RT_STATUS(a->add_(*b, alpha);) }
+RT_EXPORT int RTTensor_add_(TensorHandle a, TensorHandle b, double alpha) { RT_STATUS(a->add_(*b, rt_scalar(*a, alpha));) }
 RT_EXPORT int RTTensor_mul_(TensorHandle a, TensorHandle b) { RT_STATUS(a->mul_(*b);) }
 RT_EXPORT int RTTensor_add_scalar_(TensorHandle a, double s) { RT_STATUS(a->add_(rt_scalar(*a, s));) }
 RT_EXPORT int RTTensor_mul_scalar_(TensorHandle a, double s) { RT_STATUS(a->mul_(rt_scalar(*a, s));) }
