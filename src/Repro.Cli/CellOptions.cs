@@ -107,6 +107,32 @@ sealed class CellOptions
         return Filter(result, e.Grid(t).Cells());
     }
 
+    /// <summary>The cells named in <paramref name="file"/> (one id per line, as records and
+    /// `repro list` name them), each any cell the tier's grid or its eta scan can make, in the
+    /// file's order, then the filters.</summary>
+    public IReadOnlyList<Cell> CellsOfFile(ParseResult result, string file)
+    {
+        var (e, t) = (ExperimentOf(result), TierOf(result));
+        string[] ids;
+        try { ids = File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray(); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new UsageException($"--cells {file}: {ex.Message}"); }
+        var known = e.Grid(t).Candidates().ToDictionary(c => c.Id);
+        var cells = ids.Select((id, k) => known.TryGetValue(id, out var cell) ? cell
+            : throw new UsageException($"--cells {file}, line {k + 1}: '{id}' is no cell of {e.Name}/{t} (nor of its eta scan)")).ToList();
+        return Filter(result, cells);
+    }
+
+    /// <summary>The arguments that make another process run these options' experiment, tier,
+    /// settings, results and --force on the cells listed in <paramref name="cellsFile"/>.</summary>
+    public IReadOnlyList<string> RunArguments(ParseResult result, string cellsFile)
+    {
+        var args = new List<string> { "run", result.GetRequiredValue(experiment), "--tier", result.GetRequiredValue(tier),
+            "--results", result.GetRequiredValue(results), "--cells", cellsFile };
+        foreach (string assignment in result.GetValue(set) ?? []) args.AddRange(["--set", assignment]);
+        if (result.GetValue(force)) args.Add("--force");
+        return args;
+    }
+
     /// <summary>The given cells of the tier that pass the filters, in their order; not
     /// <paramref name="strict"/>, a filter that matches none of them is no error.</summary>
     public IReadOnlyList<Cell> Filter(ParseResult result, IReadOnlyList<Cell> cells, bool strict = true)

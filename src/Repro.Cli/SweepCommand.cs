@@ -26,13 +26,20 @@ public static class SweepCommand
         {
             Description = "where the report goes (default: artifacts/report/<experiment> of the checkout)",
         };
-        var command = new Command("sweep", "Run an experiment's grid, or one shard of it, resumably; then write its report.") { shard, reportDir };
+        var gpus = new Option<int?>("--gpus")
+        {
+            Description = "run one cell per GPU at once on this many GPUs (child processes, each seeing one through CUDA_VISIBLE_DEVICES); for tiers on cuda",
+        };
+        var command = new Command("sweep", "Run an experiment's grid, or one shard of it, resumably; then write its report.") { shard, reportDir, gpus };
         options.AddTo(command);
         command.SetAction(result =>
         {
             var part = ShardOf(result.GetValue(shard));
             var experiment = options.ExperimentOf(result);
             var grid = experiment.Grid(options.TierOf(result));
+            if (result.GetValue(gpus) is not null && part != Shard.Whole)
+                throw new UsageException("--gpus with --shard: give one of them (a shard on a box of GPUs: run it with --gpus and no --shard, over the same --results)");
+            var launcher = result.GetValue(gpus) is { } n ? Launcher(n, options, result, experiment, context) : null;
             SweepSummary? sweep = null;
             int started = 0;
             // The grid's cells, then the eta scan's rounds (README "How the eta scan decides"), each
@@ -45,7 +52,7 @@ public static class SweepCommand
                 if (round == 0) started = cells.Count;
                 if (round == 0 && part != Shard.Whole) context.Out.WriteLine($"shard {part}: {cells.Count} cells");
                 if (round > 0) context.Out.WriteLine($"eta scan round {round}: {cells.Count} cells");
-                var ran = options.Run(result, cells);
+                var ran = launcher is null ? options.Run(result, cells) : RunOnGpus(launcher, options, result, experiment, cells, context);
                 sweep = sweep is null ? ran : sweep.Then(ran);
                 return ran.Done.Select(d => d.Record);
             });
@@ -81,6 +88,38 @@ public static class SweepCommand
             return summary.ExitCode;
         });
         return command;
+    }
+
+    static GpuLauncher Launcher(int gpus, CellOptions options, ParseResult result, IExperiment experiment, CliContext context)
+    {
+        var tier = options.TierOf(result);
+        string device = experiment is Repro.Experiments.IHasRequirements needs ? needs.Device(tier) : "cpu";
+        if (!device.StartsWith("cuda", StringComparison.Ordinal))
+            throw new UsageException($"--gpus: {experiment.Name}/{tier} runs on {device}; --gpus is for a tier on cuda (the full tiers, or --set recipe.device=cuda)");
+        if (device != "cuda")
+            throw new UsageException($"--gpus: {experiment.Name}/{tier} runs on {device}; each child sees one GPU as cuda, so the recipe's device must be plain cuda");
+        return new GpuLauncher(gpus, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), Repro.Torch.torch.cuda.device_count(),
+            (_, file) => GpuLauncher.Self(options.RunArguments(result, file)), context.Out);
+    }
+
+    /// <summary>One round on the GPUs: the children run the cells, the parent reads their records.</summary>
+    static SweepSummary RunOnGpus(GpuLauncher launcher, CellOptions options, ParseResult result, IExperiment experiment,
+        IReadOnlyList<Cell> cells, CliContext context)
+    {
+        var (tier, store) = (options.TierOf(result), options.StoreOf(result));
+        var since = DateTimeOffset.UtcNow;
+        int exit;
+        using (context.WatchSignals())
+            exit = launcher.Run(cells.Select(c => c.Id).ToList(), context.Cancellation);
+        var done = cells.Select(c => store.TryRead(experiment.Name, tier, c.Id, context.Error.WriteLine))
+            .OfType<RunRecord>().Select(r => (r, r.EndedAt >= since)).ToList();
+        var summary = new SweepSummary(cells.Count, done, Cancelled: context.Cancellation.IsCancellationRequested || exit == ExitCodes.Cancelled);
+        if (exit is not (ExitCodes.Success or ExitCodes.Failed or ExitCodes.Cancelled) || done.Count < cells.Count && !summary.Cancelled)
+            context.Error.WriteLine($"repro sweep: a GPU child exited with {exit}; {cells.Count - done.Count} of the round's {cells.Count} cells have no record (its output above says why; the same command runs them)");
+        context.Out.WriteLine($"{experiment.Name}/{tier} on {launcher.Devices.Count} GPU(s): {summary}");
+        foreach (var failed in summary.Failed)
+            context.Out.WriteLine($"failed: {failed.Cell}: {MetricsText.FirstLine(failed.Error)} (the whole error is in its record)");
+        return summary;
     }
 
     static Shard ShardOf(string? option)
