@@ -49,7 +49,9 @@ sealed class BenchTrainer(Module<Tensor, Tensor> model, Tensor x, Tensor y) : ID
 /// </summary>
 sealed class PythonServer : IDisposable
 {
-    public const string Python = "/usr/bin/python3";
+    /// <summary>Debian's python3 (with python3-torch, the libtorch the binding uses here), or
+    /// REPRO_PYTHON: the python whose torch a GPU machine's shim was built against.</summary>
+    public static string Python => Environment.GetEnvironmentVariable("REPRO_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
     // The binding's mallopt(M_MMAP_THRESHOLD, 32 MiB) and mallopt(M_TRIM_THRESHOLD, 1 GiB), for
     // PyTorch through glibc's tunables: the fair anchor for the binding's own overhead.
     public const string SameMalloc = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
@@ -57,14 +59,14 @@ sealed class PythonServer : IDisposable
     readonly Process process;
     readonly int threads;
 
-    public PythonServer(string script, int warmup, int threads, string? tunables)
+    public PythonServer(string script, int warmup, int threads, string? tunables, string device = "cpu")
     {
         this.threads = threads;
         var info = new ProcessStartInfo(Python)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false,
         };
-        foreach (var a in new[] { script, warmup.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { script, warmup.ToString(CultureInfo.InvariantCulture), threads.ToString(CultureInfo.InvariantCulture), device })
             info.ArgumentList.Add(a);
         if (tunables is null) info.Environment.Remove("GLIBC_TUNABLES");
         else info.Environment["GLIBC_TUNABLES"] = tunables;
