@@ -8,13 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 suite=bookworm
 
-mirror() {
-  local uri
-  uri=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -n1 || true)
-  [[ -z "$uri" ]] && uri=$(grep -hsE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-    sed -E 's/\[[^]]*\]//' | awk '{print $2}' | grep -v security | head -n1 || true)
-  echo "${uri:-http://deb.debian.org/debian}"
-}
+mirror() { bash "$here/../.ci/debian-mirror"; }
 url=$(mirror)
 hash=$( { cat "$here/base.sh"; echo "$suite $url"; } | sha256sum | cut -c1-12)
 image=repro-base:$suite-$hash
