@@ -87,8 +87,9 @@ static class GpuCheck
         using var g = new Generator(7);
         using var data = new Generator(8);
         Tensor x = randn([32, 3, 32, 32], data), y = randint(0, 10, [32], data);
+        using var same = new Generator(7);
         using var onCpu = new BenchCnn(g);
-        using var onDevice = new BenchCnn(new Generator(7));
+        using var onDevice = new BenchCnn(same);
         onDevice.to(device);
         double cpuLoss = Step(onCpu, x, y), deviceLoss = Step(onDevice, x.to(device), y.to(device));
         double worst = 0;
@@ -158,7 +159,8 @@ static class GpuCheck
             if (loaded[name].device.Type != DeviceType.CPU) throw new InvalidOperationException($"{name} loaded on {loaded[name].device}");
             if ((loaded[name].to(device) - t).abs().max().item() != 0) throw new InvalidOperationException($"{name} changed on the way");
         }
-        using var back = new BenchCnn(new Generator(6));
+        using var other = new Generator(6);
+        using var back = new BenchCnn(other);
         back.to(device);
         back.load_state_dict(loaded);
         return $"{loaded.Count} tensors equal after {device} -> file -> cpu -> {device}";

@@ -155,12 +155,20 @@ sealed class CellOptions
         SweepSummary summary;
         using (context.WatchSignals())
             summary = new SweepRunner(store, display).Run(e, t, cells, ForceOf(result), context.Cancellation);
-        context.Out.WriteLine($"{e.Name}/{t}: {summary}");
+        Print(result, summary, $"{e.Name}/{t}");
+        return summary;
+    }
+
+    /// <summary>What a run of cells prints at its end: the summary under <paramref name="label"/>,
+    /// where the records are, each failed cell's first error line, and how to finish a stopped run.</summary>
+    public void Print(ParseResult result, SweepSummary summary, string label)
+    {
+        var (e, t, store) = (ExperimentOf(result), TierOf(result), StoreOf(result));
+        context.Out.WriteLine($"{label}: {summary}");
         context.Out.WriteLine($"records: {Path.Combine(store.Root, e.Name, t.Name)}");
         foreach (var failed in summary.Failed)
             context.Out.WriteLine($"failed: {failed.Cell}: {MetricsText.FirstLine(failed.Error)} (the whole error is in its record)");
         if (summary.Cancelled)
             context.Out.WriteLine("stopped by a signal: the same command finishes the rest (finished cells are reused)");
-        return summary;
     }
 }

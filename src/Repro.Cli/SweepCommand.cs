@@ -94,10 +94,9 @@ public static class SweepCommand
     {
         var tier = options.TierOf(result);
         string device = experiment is Repro.Experiments.IHasRequirements needs ? needs.Device(tier) : "cpu";
-        if (!device.StartsWith("cuda", StringComparison.Ordinal))
-            throw new UsageException($"--gpus: {experiment.Name}/{tier} runs on {device}; --gpus is for a tier on cuda (the full tiers, or --set recipe.device=cuda)");
+        // Plain cuda, not cuda:1: each child sees its one GPU as cuda.
         if (device != "cuda")
-            throw new UsageException($"--gpus: {experiment.Name}/{tier} runs on {device}; each child sees one GPU as cuda, so the recipe's device must be plain cuda");
+            throw new UsageException($"--gpus: {experiment.Name}/{tier} runs on {device}; --gpus is for a tier on cuda (the full tiers, or --set recipe.device=cuda)");
         return new GpuLauncher(gpus, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), Repro.Torch.torch.cuda.device_count(),
             (_, file) => GpuLauncher.Self(options.RunArguments(result, file)), context.Out);
     }
@@ -116,9 +115,7 @@ public static class SweepCommand
         var summary = new SweepSummary(cells.Count, done, Cancelled: context.Cancellation.IsCancellationRequested || exit == ExitCodes.Cancelled);
         if (exit is not (ExitCodes.Success or ExitCodes.Failed or ExitCodes.Cancelled) || done.Count < cells.Count && !summary.Cancelled)
             context.Error.WriteLine($"repro sweep: a GPU child exited with {exit}; {cells.Count - done.Count} of the round's {cells.Count} cells have no record (its output above says why; the same command runs them)");
-        context.Out.WriteLine($"{experiment.Name}/{tier} on {launcher.Devices.Count} GPU(s): {summary}");
-        foreach (var failed in summary.Failed)
-            context.Out.WriteLine($"failed: {failed.Cell}: {MetricsText.FirstLine(failed.Error)} (the whole error is in its record)");
+        options.Print(result, summary, $"{experiment.Name}/{tier} on {launcher.Devices.Count} GPU(s)");
         return summary;
     }
 

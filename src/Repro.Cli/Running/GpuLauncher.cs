@@ -62,7 +62,7 @@ public sealed class GpuLauncher
                 string file = Path.Combine(Path.GetTempPath(), $"repro-cells-{Environment.ProcessId}-{Guid.NewGuid():N}.txt");
                 File.WriteAllLines(file, mine);
                 var info = ChildInfo(Devices[k], file);
-                var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+                var process = new Process { StartInfo = info };
                 string prefix = $"[gpu {Devices[k]}] ";
                 process.OutputDataReceived += (_, e) => Forward(prefix, e.Data);
                 process.ErrorDataReceived += (_, e) => Forward(prefix, e.Data);
