@@ -33,6 +33,7 @@ public static class ReproCli
             ExportCommand.Create(context),
             GoldenCommand.Create(context),
             DataCommand.Create(context),
+            ContainerCommand.Create(context),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Subcommands.Count > 0)
