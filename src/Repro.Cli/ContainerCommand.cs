@@ -32,41 +32,59 @@ public static class ContainerCommand
         var cuda = new Option<bool>("--cuda") { Description = "the CUDA image (CUDA PyTorch's libtorch) instead of the CPU one" };
         var gpus = new Option<bool>("--gpus") { Description = "give the container every NVIDIA GPU of the host (needs the NVIDIA Container Toolkit)" };
         var data = new Option<string?>("--data") { Description = "the datasets folder, mounted read-only (default: REPRO_DATA when set)" };
+        var memory = new Option<string?>("--memory") { Description = "the container's memory limit: bytes, or with k, m, g (default: none)" };
 
         foreach (var command in new[] { smoke, test, sweep })
         {
             command.Options.Add(results);
             command.Options.Add(baseImage);
             command.Options.Add(data);
+            command.Options.Add(memory);
             if (command != smoke) { command.Options.Add(cuda); command.Options.Add(gpus); }
             if (command != sweep) command.Options.Add(filter);
         }
-        smoke.SetAction(r => Run(context, ContainerImage.Cpu(r.GetValue(baseImage)), false, r.GetValue(data),
-            results => ContainerRun.Tests(Tier.Smoke, r.GetValue(filter), results), r.GetValue(results), "smoke"));
+        Settings Of(ParseResult r, bool withGpus) => new(r.GetValue(results), r.GetValue(data), Bytes(r.GetValue(memory)), withGpus && r.GetValue(gpus));
+        smoke.SetAction(r => Run(context, ContainerImage.Cpu(r.GetValue(baseImage)), Of(r, false),
+            results => ContainerRun.Tests(Tier.Smoke, r.GetValue(filter), results), "smoke"));
         test.SetAction(r =>
         {
             var t = Tier.Parse(r.GetValue(tier)!, "tier");
-            return Run(context, Image(r.GetValue(cuda), r.GetValue(baseImage)), r.GetValue(gpus), r.GetValue(data),
-                results => ContainerRun.Tests(t, r.GetValue(filter), results), r.GetValue(results), t.Name);
+            return Run(context, Image(r.GetValue(cuda), r.GetValue(baseImage)), Of(r, true),
+                results => ContainerRun.Tests(t, r.GetValue(filter), results), t.Name);
         });
-        sweep.SetAction(r => Run(context, Image(r.GetValue(cuda), r.GetValue(baseImage)), r.GetValue(gpus), r.GetValue(data),
-            results => ContainerRun.Repro(["sweep", .. r.GetValue(arguments)!], results), r.GetValue(results), "sweep"));
+        sweep.SetAction(r => Run(context, Image(r.GetValue(cuda), r.GetValue(baseImage)), Of(r, true),
+            results => ContainerRun.Repro(["sweep", .. r.GetValue(arguments)!], results), "sweep"));
 
         return new Command("container", "Run the harness inside its image (Docker, through Testcontainers), as CI does.") { smoke, test, sweep };
     }
 
+    sealed record Settings(string? Results, string? Data, long? MemoryBytes, bool Gpus);
+
     static ContainerImage Image(bool cuda, string? baseImage) => cuda ? ContainerImage.Cuda(baseImage) : ContainerImage.Cpu(baseImage);
 
-    static int Run(CliContext context, ContainerImage image, bool gpus, string? data, Func<string, ContainerRun> what, string? results, string name)
+    /// <summary>"512m", "8g", "1073741824" as bytes.</summary>
+    static long? Bytes(string? text)
+    {
+        if (text is null) return null;
+        string digits = text.TrimEnd('k', 'K', 'm', 'M', 'g', 'G');
+        long unit = text.Length == digits.Length ? 1 : char.ToLowerInvariant(text[^1]) switch { 'k' => 1L << 10, 'm' => 1L << 20, _ => 1L << 30 };
+        if (text.Length - digits.Length > 1 || !long.TryParse(digits, out long n) || n <= 0)
+            throw new UsageException($"--memory: '{text}' is not a size (bytes, or a number with k, m or g: 512m, 8g)");
+        return n * unit;
+    }
+
+    static int Run(CliContext context, ContainerImage image, Settings settings, Func<string, ContainerRun> what, string name)
     {
         string root = ReproPaths.Root;
-        results ??= Path.Combine(root, "artifacts", "containers", $"{image.Kind}-{name}");
-        data ??= Environment.GetEnvironmentVariable("REPRO_DATA") is { Length: > 0 } d ? d : null;
+        string results = settings.Results ?? Path.Combine(root, "artifacts", "containers", $"{image.Kind}-{name}");
+        string? data = settings.Data ?? (Environment.GetEnvironmentVariable("REPRO_DATA") is { Length: > 0 } d ? d : null);
         if (data is not null && !Directory.Exists(data)) throw new UsageException($"--data: no folder {data}");
-        var run = what(results) with { Gpus = gpus, Data = data };
+        var run = what(results) with { Gpus = settings.Gpus, Data = data, MemoryBytes = settings.MemoryBytes };
         void Log(string line) { lock (context.Error) context.Error.WriteLine(line); }
         try
         {
+            // Ctrl-C stops the container (its finished records stay), rather than leave it running.
+            using var signals = context.WatchSignals();
             using var engine = DockerEngine.Ensure(root, Log);
             string tag = image.Ensure(engine, root, Log, context.Cancellation);
             var outcome = run.Execute(engine, image, tag, root, Log, context.Cancellation);

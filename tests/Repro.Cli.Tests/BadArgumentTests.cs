@@ -21,12 +21,15 @@ public class BadArgumentTests
     [TestCase(new[] { "run", "slow-test", "--z0", "init" }, "has z0=init", "z0 values: 1")]
     [TestCase(new[] { "report", "/nonexistent/results", "--out", "/tmp/unused" }, "results directory '/nonexistent/results' does not exist", "<results dir>/<experiment>/<tier>/<cell>.json")]
     [TestCase(new[] { "report", "/tmp" }, "--out", "required")]
-    [TestCase(new[] { "frobnicate" }, "unknown command 'frobnicate'", "commands: doctor, list, run, sweep, report, export, golden, data")]
+    [TestCase(new[] { "frobnicate" }, "unknown command 'frobnicate'", "commands: doctor, list, run, sweep, report, export, golden, data, container")]
     [TestCase(new[] { "golden", "frob" }, "repro golden: unknown command 'frob'", "commands: diff, accept, check")]
     [TestCase(new[] { "run", "slow-test", "--set", "stepz=5" }, "--set stepz: the settings have no 'stepz'", "there are: steps")]
     [TestCase(new[] { "sweep", "slow-test", "--set", "steps=many" }, "--set steps=many: expected a number", "now 20")]
     [TestCase(new[] { "run", "slow-test", "--set", "steps=2.5" }, "setting 'steps' cannot hold that value", "--set steps=2.5")]
-    [TestCase(new string[0], "a command is required", "commands: doctor, list, run, sweep, report, export, golden, data")]
+    [TestCase(new[] { "container", "smoke", "--memory", "12q" }, "--memory: '12q' is not a size", "512m, 8g")]
+    [TestCase(new[] { "container", "test", "medium" }, "'medium' not recognized", "'smoke' 'short' 'full'")]
+    [TestCase(new[] { "container", "box" }, "repro container: unknown command 'box'", "commands: smoke, test, sweep")]
+    [TestCase(new string[0], "a command is required", "commands: doctor, list, run, sweep, report, export, golden, data, container")]
     public void ExitWithTwoAndOneLineSayingWhatIsWrongAndWhatIsAccepted(string[] args, string wrong, string accepted)
     {
         var experiment = new SlowExperiment();

@@ -177,4 +177,27 @@ public sealed class ContainerFailureTests
         }
         finally { Directory.Delete(results, recursive: true); }
     }
+
+    [Test]
+    public void AContainerOutOfMemoryIsOneMessageAndKeepsWhatTheResultsFolderHeld()
+    {
+        using var engine = DockerEngine.Ensure(ReproPaths.Root, Log);
+        var image = ContainerImage.Cpu(Environment.GetEnvironmentVariable("REPRO_CONTAINER_BASE") ?? ContainerImage.LocalBase);
+        string tag = image.Ensure(engine, ReproPaths.Root, Log, CancellationToken.None);
+        string results = Directory.CreateTempSubdirectory("repro-oom.").FullName;
+        try
+        {
+            // A record an earlier run finished: the failed run must leave it alone.
+            string earlier = Path.Combine(results, "logreg-synthetic", "smoke", "earlier.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(earlier)!);
+            File.WriteAllText(earlier, "{}");
+            // 48 MiB: the .NET SDK cannot build the project in it, and the kernel kills it.
+            var run = ContainerRun.Tests(Tier.Smoke, "FullyQualifiedName~LogregSynthetic", results) with { MemoryBytes = 48L << 20 };
+            var e = Assert.Throws<ContainerException>(() => run.Execute(engine, image, tag, ReproPaths.Root, Log, CancellationToken.None))!;
+            TestContext.Out.WriteLine(e.Message);
+            Assert.That(e.Message, Does.Contain("ran out of memory").And.Contain("48 MiB").And.Contain(results));
+            Assert.That(File.ReadAllText(earlier), Is.EqualTo("{}"));
+        }
+        finally { Directory.Delete(results, recursive: true); }
+    }
 }

@@ -52,7 +52,11 @@ public sealed record ContainerImage(string Kind, string Base, string Torch, stri
             .WithDeleteIfExists(true)
             .WithCleanUp(false)
             // Builds reach the package mirrors the way the host does.
-            .WithCreateParameterModifier(p => p.NetworkMode = "host")
+            .WithCreateParameterModifier(p =>
+            {
+                p.NetworkMode = "host";
+                p.ForceRemove = true;  // no container of a failed step left behind
+            })
             .WithLogger(steps)
             .Build();
         var started = DateTime.UtcNow;

@@ -37,6 +37,8 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
     public string? Data { get; init; }
     /// <summary>A folder mounted over the checkout's golden/ (tests plant a changed snapshot).</summary>
     public string? Goldens { get; init; }
+    /// <summary>The container's memory limit in bytes (none: the engine's default, the host's memory).</summary>
+    public long? MemoryBytes { get; init; }
 
     const string Prefix = "container| ";
     static readonly string[] PassedVariables =
@@ -66,6 +68,7 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
             {
                 p.HostConfig ??= new HostConfig();
                 p.HostConfig.NetworkMode = "host";
+                if (MemoryBytes is { } memory) { p.HostConfig.Memory = memory; p.HostConfig.MemorySwap = memory; }
                 if (Gpus) p.HostConfig.DeviceRequests = [new DeviceRequest { Driver = "nvidia", Count = -1, Capabilities = [["gpu"]] }];
             });
         if (Directory.Exists(nuget))
@@ -104,7 +107,7 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
             if ((bool?)state?["OOMKilled"] == true)
                 throw new ContainerException(
                     $"the container ran out of memory and was killed (exit {code}); the records it finished are in {results}. " +
-                    "Give the engine more memory, or run fewer cells at a time (--filter).");
+                    $"{(MemoryBytes is { } m ? $"Its limit was {m / (1 << 20)} MiB (--memory); raise it" : "Give the engine more memory")}, or run fewer cells at a time (--filter).");
             if (code == 137)
                 throw new ContainerException($"the container was killed (SIGKILL, exit 137) before it finished; the records it finished are in {results}");
             return new ContainerOutcome(code, Files(results, "*.json", exclude: "received"), BringBackReceived(results, checkoutRoot),
@@ -112,7 +115,10 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
         }
         finally
         {
+            // Testcontainers leaves a container without its resource reaper behind: remove it (its
+            // output has been streamed, its records are in the results folder).
             container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            if (container.Id is { Length: > 0 } id) engine.Remove($"/containers/{id}?force=true");
         }
     }
 

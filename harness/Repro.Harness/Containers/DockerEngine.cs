@@ -82,6 +82,15 @@ public sealed class DockerEngine : IDisposable
                ?? throw new ContainerException($"the Docker engine at {Endpoint} answered {path} with nothing");
     }
 
+    /// <summary>DELETE of an engine API path; a resource already gone is no error.</summary>
+    public void Remove(string path)
+    {
+        using var client = Client(Endpoint);
+        using var response = client.DeleteAsync(path).GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
+            log($"containers: the engine refused DELETE {path}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim()}");
+    }
+
     static HttpClient Client(string endpoint)
     {
         if (endpoint.StartsWith("unix://", StringComparison.Ordinal))
