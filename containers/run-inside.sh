@@ -12,8 +12,21 @@ mode=${1:-}; shift || true
 [[ -f /etc/repro-libtorch ]] && export LIBTORCH=$(cat /etc/repro-libtorch)
 command -v dotnet >/dev/null || { echo "container: no dotnet in the image (mount the .NET SDK at /usr/share/dotnet, or build with DOTNET=install)" >&2; exit 2; }
 mkdir -p /work /results && rm -rf /results/received  # what an earlier run received is not this run's
-# Files the container writes into the results folder belong to the host user who ran it.
-[[ -n "${REPRO_HOST_OWNER:-}" ]] && trap 'chown -R "$REPRO_HOST_OWNER" /results 2>/dev/null || true' EXIT
+# What the container writes into the results folder and its NuGet cache belongs to the host user
+# who ran it; files that were there before are left as they are (a shared store).
+touch /tmp/started
+[[ -n "${REPRO_HOST_OWNER:-}" ]] && trap 'find /results /root/.nuget/packages -newer /tmp/started -exec chown -h "$REPRO_HOST_OWNER" {} + 2>/dev/null || true' EXIT
+# Runs a command in the background so that a stop (SIGTERM, passed on by the container's init)
+# reaches it: the run stops after its current step and keeps what it finished.
+run() {
+  "$@" & child=$!
+  trap 'kill -TERM $child 2>/dev/null' TERM INT
+  local status=0
+  wait $child || status=$?
+  # wait returns early when the trap runs; wait again for the child's own exit.
+  if kill -0 $child 2>/dev/null; then wait $child || status=$?; fi
+  return $status
+}
 tar -C /src --exclude='./artifacts' --exclude='*/bin' --exclude='*/obj' --exclude='./node_modules' \
     --exclude='*/node_modules' --exclude='./bench/gpu/out' --exclude='*.received.json' -cf - . | tar -C /work -xf -
 cd /work
@@ -29,7 +42,7 @@ case "$mode" in
     export REPRO_TIER=$tier
     status=0
     # The outcome of every test case, for the host to read (results/tests/tests.trx).
-    dotnet test experiments/Repro.Experiments.Tests --filter "$filter" \
+    run dotnet test experiments/Repro.Experiments.Tests --filter "$filter" \
       --logger "trx;LogFileName=tests.trx" --results-directory /results/tests || status=$?
     received=$(find golden -name '*.received.json' 2>/dev/null || true)
     if [[ -n "$received" ]]; then
@@ -38,7 +51,10 @@ case "$mode" in
     fi
     exit $status ;;
   repro)
-    dotnet run --project src/Repro.Cli -- "$@" ;;
+    # Built first, then run as one process (not under `dotnet run`), so that the stop signal
+    # reaches repro itself.
+    dotnet build src/Repro.Cli -nologo -v:q
+    run dotnet src/Repro.Cli/bin/Debug/net10.0/repro.dll "$@" ;;
   *)
     echo "usage: run-inside.sh test <tier> [filter] | repro <arguments...>" >&2; exit 2 ;;
 esac

@@ -70,6 +70,8 @@ public static class ContainerCommand
         long unit = text.Length == digits.Length ? 1 : char.ToLowerInvariant(text[^1]) switch { 'k' => 1L << 10, 'm' => 1L << 20, _ => 1L << 30 };
         if (text.Length - digits.Length > 1 || !long.TryParse(digits, out long n) || n <= 0)
             throw new UsageException($"--memory: '{text}' is not a size (bytes, or a number with k, m or g: 512m, 8g)");
+        // Docker refuses limits under 6 MiB when it creates the container.
+        if (n * unit < 6L << 20) throw new UsageException($"--memory: '{text}' is below the engine's smallest limit, 6m");
         return n * unit;
     }
 

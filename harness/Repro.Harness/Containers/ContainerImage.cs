@@ -11,7 +11,8 @@ namespace Repro.Harness.Containers;
 /// Debian's libtorch) or the CUDA image (a CUDA PyTorch base, its libtorch, the SDK installed).
 /// Base "local" is Debian 12 made by containers/base.sh, for machines without an image registry;
 /// it has no SDK, so the runner mounts the host's. The tag is a hash of the Dockerfile and the
-/// build arguments: an unchanged image is reused, a changed one rebuilt.
+/// build arguments: an unchanged image is reused, a changed one rebuilt. A base is taken by its
+/// name (pin a digest, `image@sha256:...`, for a base whose tag moves).
 /// </summary>
 public sealed record ContainerImage(string Kind, string Base, string Torch, string Dotnet)
 {
@@ -42,14 +43,16 @@ public sealed record ContainerImage(string Kind, string Base, string Torch, stri
         log($"containers: building image {tag} from {dockerfile} (base {baseImage}, libtorch from {Torch}; minutes the first time)...");
         var steps = new BuildLog(log);
         var image = new ImageFromDockerfileBuilder()
+            .WithDockerEndpoint(engine.Endpoint)
             .WithDockerfileDirectory(folder)
             .WithDockerfile("Dockerfile")
             .WithName(tag)
             .WithBuildArgument("BASE", baseImage)
             .WithBuildArgument("TORCH", Torch)
             .WithBuildArgument("DOTNET", Dotnet)
-            // A failed build must not leave an older image under this tag to be reused.
-            .WithDeleteIfExists(true)
+            // No delete-if-exists: the tag is a content hash and was just found absent, so there is
+            // no stale image to delete, and deleting would pull it from under a concurrent run.
+            .WithDeleteIfExists(false)
             .WithCleanUp(false)
             // Builds reach the package mirrors the way the host does.
             .WithCreateParameterModifier(p =>
@@ -63,6 +66,10 @@ public sealed record ContainerImage(string Kind, string Base, string Torch, stri
         try
         {
             image.CreateAsync(cancel).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is Docker.DotNet.DockerApiException or HttpRequestException)
+        {
+            throw new ContainerException($"the Docker engine at {engine.Endpoint} would not build {tag} from {dockerfile}: {DockerEngine.Said(e)}", e);
         }
         catch (ImageBuildFailedException e)
         {

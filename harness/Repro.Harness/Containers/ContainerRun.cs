@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
@@ -53,14 +54,18 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
         string ownNuget = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "repro", "containers", "nuget");
         Directory.CreateDirectory(ownNuget);
 
+        var stdout = new PrefixedLines(log);
+        var stderr = new PrefixedLines(log);
         var builder = new ContainerBuilder(tag)
+            .WithDockerEndpoint(engine.Endpoint)
             .WithImagePullPolicy(PullPolicy.Never)
+            .WithLabel(Label, "1")
             .WithBindMount(Path.GetFullPath(checkoutRoot), "/src", AccessMode.ReadOnly)
             .WithBindMount(results, "/results", AccessMode.ReadWrite)
             .WithBindMount(ownNuget, "/root/.nuget/packages", AccessMode.ReadWrite)
             .WithEnvironment("REPRO_HOST_OWNER", $"{Native.geteuid()}:{Native.getegid()}")
             .WithCommand(["bash", "/src/containers/run-inside.sh", .. Inside])
-            .WithOutputConsumer(Consume.RedirectStdoutAndStderrToStream(new PrefixedLines(log), new PrefixedLines(log)))
+            .WithOutputConsumer(Consume.RedirectStdoutAndStderrToStream(stdout, stderr))
             .WithCleanUp(false)
             // The output is ours to show (prefixed); Testcontainers' own lines would interleave with it.
             .WithLogger(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
@@ -68,6 +73,8 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
             {
                 p.HostConfig ??= new HostConfig();
                 p.HostConfig.NetworkMode = "host";
+                // An init as PID 1 passes the stop signal on to the script (which passes it to the run).
+                p.HostConfig.Init = true;
                 if (MemoryBytes is { } memory) { p.HostConfig.Memory = memory; p.HostConfig.MemorySwap = memory; }
                 if (Gpus) p.HostConfig.DeviceRequests = [new DeviceRequest { Driver = "nvidia", Count = -1, Capabilities = [["gpu"]] }];
             });
@@ -84,10 +91,15 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
 
         var container = builder.Build();
         var started = DateTime.UtcNow;
+        string? id = null;
         log($"containers: {string.Join(' ', Inside.Where(a => a.Length > 0))} in {tag}{(Gpus ? " with every GPU" : "")}; results in {results}");
         try
         {
-            try { container.StartAsync(cancel).GetAwaiter().GetResult(); }
+            try
+            {
+                container.StartAsync(cancel).GetAwaiter().GetResult();
+                id = container.Id;
+            }
             catch (Exception e) when (Gpus && e.ToString().Contains("could not select device driver", StringComparison.Ordinal))
             {
                 throw new ContainerException(
@@ -95,31 +107,63 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
                     "Install the NVIDIA Container Toolkit, run `nvidia-ctk runtime configure --runtime=docker`, restart dockerd, " +
                     "and check with `docker run --rm --gpus all <image> nvidia-smi`; or run without --gpus.", e);
             }
+            catch (Exception e) when (e is DockerApiException or HttpRequestException)
+            {
+                throw new ContainerException($"the Docker engine at {engine.Endpoint} would not start the container from {tag}: {DockerEngine.Said(e)}", e);
+            }
             long code;
             try { code = container.GetExitCodeAsync(cancel).GetAwaiter().GetResult(); }
             catch (OperationCanceledException)
             {
-                log("containers: stopping the container (the records it finished stay in the results folder)");
-                container.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+                // The run inside stops after its current step and writes what it finished.
+                log($"containers: stopping the container (up to {StopSeconds} s; the records it finished stay in the results folder)");
+                engine.Post($"/containers/{id}/stop?t={StopSeconds}");
+                Drain(stdout, stderr);
+                BringBackReceived(results, checkoutRoot);
                 throw;
             }
-            var state = engine.Get($"/containers/{container.Id}/json")["State"];
+            Drain(stdout, stderr);
+            var received = BringBackReceived(results, checkoutRoot);
+            var state = engine.Get($"/containers/{id}/json")["State"];
             if ((bool?)state?["OOMKilled"] == true)
                 throw new ContainerException(
                     $"the container ran out of memory and was killed (exit {code}); the records it finished are in {results}. " +
                     $"{(MemoryBytes is { } m ? $"Its limit was {m / (1 << 20)} MiB (--memory); raise it" : "Give the engine more memory")}, or run fewer cells at a time (--filter).");
             if (code == 137)
                 throw new ContainerException($"the container was killed (SIGKILL, exit 137) before it finished; the records it finished are in {results}");
-            return new ContainerOutcome(code, Files(results, "*.json", exclude: "received"), BringBackReceived(results, checkoutRoot),
-                DateTime.UtcNow - started);
+            var written = Files(results, "*.json", exclude: "received").Where(f => File.GetLastWriteTimeUtc(f) >= started.AddSeconds(-1)).ToList();
+            return new ContainerOutcome(code, written, received, DateTime.UtcNow - started);
         }
         finally
         {
             // Testcontainers leaves a container without its resource reaper behind: remove it (its
             // output has been streamed, its records are in the results folder).
+            id ??= CreatedId(container);  // created, but its start failed
             container.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            if (container.Id is { Length: > 0 } id) engine.Remove($"/containers/{id}?force=true");
+            if (id is not null) engine.Remove($"/containers/{id}?force=true");
         }
+    }
+
+    static string? CreatedId(DotNet.Testcontainers.Containers.IContainer container)
+    {
+        try { return container.Id is { Length: > 0 } id ? id : null; }
+        catch (InvalidOperationException) { return null; }  // never created
+    }
+
+    /// <summary>The label of the runner's containers: one left by a killed `repro` is found with
+    /// `docker ps -a --filter label=repro.runner`.</summary>
+    public const string Label = "repro.runner";
+    const int StopSeconds = 30;
+
+    /// <summary>The container's output is copied as it comes and may trail its exit: wait until it
+    /// has been quiet a moment (at most 3 s), then pass on a last unfinished line.</summary>
+    static void Drain(PrefixedLines stdout, PrefixedLines stderr)
+    {
+        var until = DateTime.UtcNow.AddSeconds(3);
+        while (DateTime.UtcNow < until && (stdout.QuietFor < TimeSpan.FromMilliseconds(300) || stderr.QuietFor < TimeSpan.FromMilliseconds(300)))
+            Thread.Sleep(50);
+        stdout.Flush();
+        stderr.Flush();
     }
 
     /// <summary>Copies the snapshots the container received beside their verified files on the host
@@ -154,11 +198,20 @@ public sealed record ContainerRun(IReadOnlyList<string> Inside, string Results)
     sealed class PrefixedLines(Action<string> log) : Stream
     {
         readonly StringBuilder pending = new();
+        // Chunks may split a UTF-8 character: one decoder keeps the bytes of an unfinished one.
+        readonly Decoder decoder = Encoding.UTF8.GetDecoder();
+        long lastWrite = DateTime.UtcNow.Ticks;
+
+        public TimeSpan QuietFor => DateTime.UtcNow - new DateTime(Interlocked.Read(ref lastWrite), DateTimeKind.Utc);
+
         public override void Write(byte[] buffer, int offset, int count)
         {
             lock (pending)
             {
-                pending.Append(Encoding.UTF8.GetString(buffer, offset, count));
+                Interlocked.Exchange(ref lastWrite, DateTime.UtcNow.Ticks);
+                var chars = new char[decoder.GetCharCount(buffer, offset, count)];
+                decoder.GetChars(buffer, offset, count, chars, 0);
+                pending.Append(chars);
                 int newline;
                 while ((newline = pending.ToString().IndexOf('\n')) >= 0)
                 {

@@ -44,6 +44,10 @@ public sealed class DockerEngine : IDisposable
     public static DockerEngine Ensure(string checkoutRoot, Action<string> log, string? endpoint = null)
     {
         endpoint ??= EndpointName;
+        if (Denied(endpoint))
+            throw new ContainerException(
+                $"the Docker engine at {endpoint} refused this user (permission denied on its socket): run as root, " +
+                "or join the docker group (`sudo usermod -aG docker $USER`, then log in again)");
         if (Probe(endpoint) is { } version) return Pinned(new DockerEngine(endpoint, version, false, checkoutRoot, log));
 
         string script = Path.Combine(checkoutRoot, "containers", "engine.sh");
@@ -74,12 +78,45 @@ public sealed class DockerEngine : IDisposable
         }
     }
 
-    /// <summary>GET of an engine API path (no version prefix: the daemon serves its own), as JSON.</summary>
+    static bool Denied(string endpoint)
+    {
+        if (!endpoint.StartsWith("unix://", StringComparison.Ordinal)) return false;
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try { socket.Connect(new UnixDomainSocketEndPoint(endpoint["unix://".Length..])); return false; }
+        catch (SocketException e) { return e.SocketErrorCode == SocketError.AccessDenied; }
+    }
+
+    /// <summary>GET of an engine API path (no version prefix: the daemon serves its own), as JSON;
+    /// a missing resource is an <see cref="HttpRequestException"/> with status 404.</summary>
     public JsonObject Get(string path)
     {
         using var client = Client(Endpoint);
-        return client.GetFromJsonAsync<JsonObject>(path).GetAwaiter().GetResult()
-               ?? throw new ContainerException($"the Docker engine at {Endpoint} answered {path} with nothing");
+        try
+        {
+            return client.GetFromJsonAsync<JsonObject>(path).GetAwaiter().GetResult()
+                   ?? throw new ContainerException($"the Docker engine at {Endpoint} answered {path} with nothing");
+        }
+        catch (HttpRequestException e) when (e.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            throw new ContainerException($"the Docker engine at {Endpoint} did not answer GET {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>POST of an engine API path with no body (stop a container).</summary>
+    public void Post(string path)
+    {
+        using var client = Client(Endpoint);
+        using var response = client.PostAsync(path, null).GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotModified)
+            log($"containers: the engine refused POST {path}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim()}");
+    }
+
+    /// <summary>What the daemon said in an API error (its JSON message), else the exception's message.</summary>
+    public static string Said(Exception e)
+    {
+        string message = (e as Docker.DotNet.DockerApiException)?.ResponseBody ?? e.Message;
+        try { return (string?)JsonNode.Parse(message)?["message"] ?? message.Trim(); }
+        catch (System.Text.Json.JsonException) { return message.Trim(); }
     }
 
     /// <summary>DELETE of an engine API path; a resource already gone is no error.</summary>
