@@ -45,6 +45,26 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
     [Full, TestCaseSource(nameof(FullCells))]
     public void Full(string cell) => RunCell(Tier.Full, cell);
 
+    // A tier's cases are made for the tier REPRO_TIER selects, so a filter on another tier's
+    // category would select none and pass in silence. These run only when a filter selects their
+    // category (explicit: not in a plain `dotnet test`) and fail when REPRO_TIER says otherwise.
+    [Explicit("runs when a filter selects the Smoke category"), Smoke, Test]
+    public void TierForSmokeCategory() => RequireSelected(Tier.Smoke);
+
+    [Explicit("runs when a filter selects the Short category"), Short, Test]
+    public void TierForShortCategory() => RequireSelected(Tier.Short);
+
+    [Explicit("runs when a filter selects the Full category"), Full, Test]
+    public void TierForFullCategory() => RequireSelected(Tier.Full);
+
+    static void RequireSelected(Tier tier)
+    {
+        if (Tier.Current != tier)
+            Assert.Fail($"the {TierCategory.Of(tier)} category is selected, but {Tier.Variable} is '{Tier.Current}', so no " +
+                        $"{tier} case of {Experiment.Name} was made: run `dotnet msbuild -t:{TierCategory.Of(tier)}` " +
+                        $"(or set {Tier.Variable}={tier})");
+    }
+
     /// <summary>Checks of one finished cell beyond its golden (for example: it learned).</summary>
     protected virtual void CheckCell(Tier tier, RunRecord record) { }
 

@@ -67,7 +67,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
     public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
     {
         "polarity" => [DataSources.Package("polarity")],
-        "imdb" => [DataSources.Folder("IMDB", Imdb.Folder)],
+        "imdb" => [DataSources.Folder("IMDB", Imdb.Folder, "aclImdb_v1.tar.gz (the Large Movie Review Dataset, https://ai.stanford.edu/~amaas/data/sentiment/)")],
         _ => [],
     };
 

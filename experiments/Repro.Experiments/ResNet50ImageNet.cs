@@ -61,7 +61,7 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
     public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
     {
         "jpeg-samples" => [DataSources.Package("jpeg-samples")],
-        "imagenet" => [DataSources.Folder("ImageNet", "imagenet")],
+        "imagenet" => [DataSources.Folder("ImageNet", "imagenet", "ILSVRC2012's train and val images as class folders (https://image-net.org/download)")],
         _ => [],
     };
 

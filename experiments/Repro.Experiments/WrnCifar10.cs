@@ -66,7 +66,7 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
     public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
     {
         "fashion-mnist" => [DataSources.Package("fashion-mnist")],
-        "cifar10" => [DataSources.Folder("CIFAR-10", Cifar10.Folder)],
+        "cifar10" => [DataSources.Folder("CIFAR-10", Cifar10.Folder, "cifar-10-binary.tar.gz (the binary version, https://www.cs.toronto.edu/~kriz/cifar.html)")],
         _ => [],
     };
 

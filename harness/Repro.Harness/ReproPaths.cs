@@ -16,7 +16,7 @@ public static class ReproPaths
         return null;
     }
 
-    public static string Root => TryFindRoot() ?? throw new InvalidOperationException(
+    public static string Root => TryFindRoot() ?? throw new DirectoryNotFoundException(
         "cannot find the Repro checkout (no Repro.sln above the current directory or the program); set REPRO_ROOT");
 
     public static string Results =>

@@ -76,6 +76,16 @@ sealed class CellOptions
 
     public Tier TierOf(ParseResult result) => Tier.Parse(result.GetRequiredValue(tier), "--tier");
 
+    /// <summary>Stops before the first cell when the tier cannot run here (a GPU or a dataset it
+    /// needs is missing), rather than write a failed record for every cell.</summary>
+    public void RequireRunnable(ParseResult result)
+    {
+        var (e, t) = (ExperimentOf(result), TierOf(result));
+        var missing = Repro.Experiments.Requirements.Missing(e, t);
+        if (missing.Count > 0)
+            throw new UnavailableException($"{e.Name}/{t} cannot run here: {string.Join("; ", missing)}");
+    }
+
     /// <summary>Overridden settings keep their records apart (under set/&lt;assignments&gt;), so that
     /// trying a setting never replaces the records of the defaults.</summary>
     public ResultStore StoreOf(ParseResult result)

@@ -71,11 +71,23 @@ public static class ReproCli
             context.Error.WriteLine($"repro {CommandPath(parsed.CommandResult)}: {OneLine(e.Message)}");
             return ExitCodes.BadArguments;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (UnavailableException e)
+        {
+            context.Error.WriteLine($"repro {CommandPath(parsed.CommandResult)}: {OneLine(e.Message)}");
+            return ExitCodes.Unavailable;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The machine's fault, not a bug: no checkout found (REPRO_ROOT), a full disk, a folder
-            // that cannot be written. One line; anything else propagates with its stack.
+            // that cannot be written. One line.
             context.Error.WriteLine($"repro {CommandPath(parsed.CommandResult)}: {OneLine(e.Message)}");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else is a bug: the whole exception with its stack, so that it can be found.
+            context.Error.WriteLine($"repro {CommandPath(parsed.CommandResult)}: unexpected error (a bug in repro; the trace below says where):");
+            context.Error.WriteLine(e.ToString());
             return ExitCodes.Failed;
         }
     }

@@ -35,6 +35,7 @@ public static class SweepCommand
         command.SetAction(result =>
         {
             var part = ShardOf(result.GetValue(shard));
+            options.RequireRunnable(result);
             var experiment = options.ExperimentOf(result);
             var grid = experiment.Grid(options.TierOf(result));
             if (result.GetValue(gpus) is not null && part != Shard.Whole)

@@ -18,6 +18,8 @@ public sealed class SlowExperiment : Experiment<SlowSettings>
     public int? FailSeed { get; init; }
     public double? DivergeBeta { get; init; }
     public IReadOnlyList<DataNeed> Needs { get; init; } = [];
+    /// <summary>The grid throws what no user error is (the CLI's report of a bug).</summary>
+    public bool GridFails { get; init; }
     /// <summary>An eta scan over beta 0.01 ... 10, ||Z0|| 1 and 30, three seeds, whose validation
     /// accuracy peaks at eta = 1 / beta (and is 0.2 lower at ||Z0|| = 30).</summary>
     public bool Scanned { get; init; }
@@ -28,7 +30,7 @@ public sealed class SlowExperiment : Experiment<SlowSettings>
     public override string Description => "arithmetic cells, slow on demand (CLI tests)";
     public override SlowSettings Defaults(Tier tier) => new(Steps: 20);
 
-    public override Grid Grid(Tier tier) => Scanned ? new()
+    public override Grid Grid(Tier tier) => GridFails ? throw new InvalidOperationException("grid fails on purpose") : Scanned ? new()
     {
         Betas = [0.01, 0.1, 1, 10],
         LearningRates = LearningRates.Eta(0.5, 1, 2),

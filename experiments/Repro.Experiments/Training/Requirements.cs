@@ -56,10 +56,11 @@ public static class DataSources
         new(name, name == "fashion-mnist" ? "/usr/share/datasets/fashion-mnist" : $"{PackageData.Cache} (a Debian package's files)",
             () => PackageData.IsPresent(name), $"get it with `repro data fetch {name}` (a run fetches it on first use)", FetchedOnUse: true);
 
-    /// <summary>A dataset read from REPRO_DATA, at <paramref name="relativePath"/> under it.</summary>
-    public static DataNeed Folder(string name, string relativePath) =>
+    /// <summary>A dataset read from REPRO_DATA, at <paramref name="relativePath"/> under it;
+    /// <paramref name="source"/> says where the official copy comes from.</summary>
+    public static DataNeed Folder(string name, string relativePath, string source) =>
         new(name, $"${DataFolder.Variable}/{relativePath}",
             () => Environment.GetEnvironmentVariable(DataFolder.Variable) is { Length: > 0 } root &&
                   Path.Combine(root, relativePath) is var path && (Directory.Exists(path) || File.Exists(path)),
-            $"put a copy of {name} at ${DataFolder.Variable}/{relativePath} (DATA.md: it cannot be downloaded here)");
+            $"unpack {source} so that it is ${DataFolder.Variable}/{relativePath}, and set {DataFolder.Variable}");
 }
