@@ -23,13 +23,11 @@ public sealed class DockerEngine : IDisposable
     readonly Action<string> log;
 
     public string Endpoint { get; }
-    public string ServerVersion { get; }
     public string ApiVersion { get; }
 
     DockerEngine(string endpoint, JsonObject version, bool started, string root, Action<string> log)
     {
         Endpoint = endpoint;
-        ServerVersion = (string?)version["Version"] ?? "?";
         ApiVersion = (string?)version["ApiVersion"] ?? "1.41";
         this.started = started;
         this.root = root;
