@@ -41,7 +41,7 @@ public sealed class SmokeInContainerTests
 
         void Log(string line) => TestContext.Progress.WriteLine(line);
         using var engine = DockerEngine.Ensure(Root, Log);
-        var image = ContainerImage.Cpu(Environment.GetEnvironmentVariable("REPRO_CONTAINER_BASE") ?? ContainerImage.LocalBase);
+        var image = TestImage.Cpu;
         string tag = image.Ensure(engine, Root, Log, CancellationToken.None);
         var run = ContainerRun.Tests(Tier.Smoke, Filter, Path.Combine(work, "results")) with { Goldens = planted };
         outcome = run.Execute(engine, image, tag, Root, Log, CancellationToken.None);
@@ -148,7 +148,7 @@ public sealed class ContainerFailureTests
             File.WriteAllText(Path.Combine(root, "containers", "Dockerfile"),
                 "ARG BASE\nFROM ${BASE}\nARG TORCH\nARG DOTNET\nRUN echo 'the step says why' && exit 7\n");
             using var engine = DockerEngine.Ensure(ReproPaths.Root, Log);
-            var image = ContainerImage.Cpu(Environment.GetEnvironmentVariable("REPRO_CONTAINER_BASE") ?? ContainerImage.LocalBase);
+            var image = TestImage.Cpu;
             var e = Assert.Throws<ContainerException>(() => image.Ensure(engine, root, Log, CancellationToken.None))!;
             TestContext.Out.WriteLine(e.Message);
             Assert.That(e.Message, Does.Contain(Path.Combine(root, "containers", "Dockerfile")));
@@ -165,7 +165,7 @@ public sealed class ContainerFailureTests
         using var engine = DockerEngine.Ensure(ReproPaths.Root, Log);
         var runtimes = engine.Get("/info")["Runtimes"]?.AsObject();
         if (runtimes?.ContainsKey("nvidia") == true) Assert.Ignore("this engine has the NVIDIA runtime: --gpus is given GPUs here");
-        var image = ContainerImage.Cpu(Environment.GetEnvironmentVariable("REPRO_CONTAINER_BASE") ?? ContainerImage.LocalBase);
+        var image = TestImage.Cpu;
         string tag = image.Ensure(engine, ReproPaths.Root, Log, CancellationToken.None);
         string results = Directory.CreateTempSubdirectory("repro-gpus.").FullName;
         try
@@ -182,7 +182,7 @@ public sealed class ContainerFailureTests
     public void AContainerOutOfMemoryIsOneMessageAndKeepsWhatTheResultsFolderHeld()
     {
         using var engine = DockerEngine.Ensure(ReproPaths.Root, Log);
-        var image = ContainerImage.Cpu(Environment.GetEnvironmentVariable("REPRO_CONTAINER_BASE") ?? ContainerImage.LocalBase);
+        var image = TestImage.Cpu;
         string tag = image.Ensure(engine, ReproPaths.Root, Log, CancellationToken.None);
         string results = Directory.CreateTempSubdirectory("repro-oom.").FullName;
         try
@@ -200,4 +200,10 @@ public sealed class ContainerFailureTests
         }
         finally { Directory.Delete(results, recursive: true); }
     }
+}
+
+/// <summary>The CPU image the category builds: on REPRO_CONTAINER_BASE, else the debootstrap base.</summary>
+static class TestImage
+{
+    public static ContainerImage Cpu => ContainerImage.Cpu(Environment.GetEnvironmentVariable("REPRO_CONTAINER_BASE") ?? ContainerImage.LocalBase);
 }

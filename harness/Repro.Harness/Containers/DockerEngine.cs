@@ -100,15 +100,6 @@ public sealed class DockerEngine : IDisposable
         }
     }
 
-    /// <summary>POST of an engine API path with no body (stop a container).</summary>
-    public void Post(string path)
-    {
-        using var client = Client(Endpoint);
-        using var response = client.PostAsync(path, null).GetAwaiter().GetResult();
-        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotModified)
-            log($"containers: the engine refused POST {path}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim()}");
-    }
-
     /// <summary>What the daemon said in an API error (its JSON message), else the exception's message.</summary>
     public static string Said(Exception e)
     {
@@ -117,13 +108,19 @@ public sealed class DockerEngine : IDisposable
         catch (System.Text.Json.JsonException) { return message.Trim(); }
     }
 
+    /// <summary>POST of an engine API path with no body (stop a container); one already stopped is no error.</summary>
+    public void Post(string path) => Send(HttpMethod.Post, path, System.Net.HttpStatusCode.NotModified);
+
     /// <summary>DELETE of an engine API path; a resource already gone is no error.</summary>
-    public void Remove(string path)
+    public void Remove(string path) => Send(HttpMethod.Delete, path, System.Net.HttpStatusCode.NotFound);
+
+    /// <summary>A request whose refusal is logged rather than thrown: it cleans up after a run.</summary>
+    void Send(HttpMethod method, string path, System.Net.HttpStatusCode alsoFine)
     {
         using var client = Client(Endpoint);
-        using var response = client.DeleteAsync(path).GetAwaiter().GetResult();
-        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.NotFound)
-            log($"containers: the engine refused DELETE {path}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim()}");
+        using var response = client.Send(new HttpRequestMessage(method, path));
+        if (!response.IsSuccessStatusCode && response.StatusCode != alsoFine)
+            log($"containers: the engine refused {method} {path}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult().Trim()}");
     }
 
     static HttpClient Client(string endpoint)
