@@ -6,6 +6,8 @@ using Repro.Models;
 using Repro.Torch;
 using static Repro.Torch.torch;
 
+using Repro.Training;
+
 namespace Repro.Bench;
 
 /// <summary>
@@ -166,11 +168,14 @@ static class GpuCheck
         return $"{loaded.Count} tensors equal after {device} -> file -> cpu -> {device}";
     }
 
+    /// <summary>A recipe runs on cpu or cuda; which GPU is CUDA_VISIBLE_DEVICES's choice.</summary>
+    static string RecipeDevice(string device) => Device.Parse(device).Type == DeviceType.CUDA ? "cuda" : "cpu";
+
     static string ResumeIsExact(string device, string scratch)
     {
         // The WRN smoke cell with a checkpoint every 10 of its 30 steps: once straight through, once
         // stopped after step 15 (a checkpoint at the stop) and resumed.
-        var experiment = Catalog.Find("wrn-cifar10").WithSettings([$"recipe.device={device}", "recipe.checkpointEvery=10"], Tier.Smoke);
+        var experiment = Catalog.Find("wrn-cifar10").WithSettings([$"recipe.device={RecipeDevice(device)}", "recipe.checkpointEvery=10"], Tier.Smoke);
         var cell = experiment.Grid(Tier.Smoke).Cells()[0];
         var straight = new CellRunner(new ResultStore(Path.Combine(scratch, "straight")), _ => { })
             .Run(experiment, Tier.Smoke, cell, out _, reuseAcrossCode: false, force: true);
@@ -196,7 +201,7 @@ static class GpuCheck
 
     static string SmokeCell(string name, string device, string scratch)
     {
-        var experiment = Catalog.Find(name).WithSettings([$"recipe.device={device}"], Tier.Smoke);
+        var experiment = Catalog.Find(name).WithSettings([$"recipe.device={RecipeDevice(device)}"], Tier.Smoke);
         var cell = experiment.Grid(Tier.Smoke).Cells()[0];
         var record = new CellRunner(new ResultStore(Path.Combine(scratch, "smoke")), _ => { })
             .Run(experiment, Tier.Smoke, cell, out _, reuseAcrossCode: false, force: true);

@@ -51,9 +51,9 @@ static class ProbesBench
             for (int round = 0; round < rounds; round++)
                 for (int v = 0; v < variants.Length; v++)
                 {
-                    TierThreads.Apply(Tier.Short);
                     var sw = Stopwatch.StartNew();
-                    var result = variants[v].Experiment.Run(Tier.Short, cell, _ => { }, CancellationToken.None);
+                    var result = variants[v].Experiment.Run(new CellContext(Tier.Short, cell, ConfigHash: "", CheckpointFolder: "",
+                        _ => { }, CancellationToken.None));
                     seconds[v].Add(sw.Elapsed.TotalSeconds);
                     Console.Error.WriteLine($"  round {round + 1} {variants[v].Name}: {seconds[v][^1]:F1} s " +
                         $"({result.Curves["r"].Steps.Count} probes, {result.Curves.GetValueOrDefault("ntk_change")?.Steps.Count ?? 0} kernels, {result.Status})");

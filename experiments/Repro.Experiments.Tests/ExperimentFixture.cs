@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Experiments.Tests;
 
 /// <summary>
@@ -24,8 +26,6 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
         yield return new TestCaseData(Tier.Current).SetCategory(TierCategory.Of(Tier.Current));
     }
 
-    /// <summary>A tier whose requirements (a GPU, a data folder) are missing stops here, before
-    /// any cell, with one message saying what is missing.</summary>
     /// <summary>The Short tier as a single case when it is the selected tier, else no case: for
     /// measurements that only the Short tier's real data makes meaningful.</summary>
     public static IEnumerable<TestCaseData> ShortTierOnly()
@@ -33,17 +33,19 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
         if (Tier.Current == Tier.Short) yield return new TestCaseData(Tier.Short).SetCategory(TierCategory.Of(Tier.Short));
     }
 
+    /// <summary>A tier whose requirements (a GPU, a data folder) are missing stops here, before
+    /// any cell, with one message saying what is missing.</summary>
     [OneTimeSetUp]
     public void TierRequirements() => Requirements.Check(Experiment, Tier.Current);
 
     [Smoke, TestCaseSource(nameof(SmokeCells))]
-    public void Smoke(string cell) => RunCell(Tier.Smoke, cell);
+    public void Smoke(Cell cell) => RunCell(Tier.Smoke, cell);
 
     [Short, TestCaseSource(nameof(ShortCells))]
-    public void Short(string cell) => RunCell(Tier.Short, cell);
+    public void Short(Cell cell) => RunCell(Tier.Short, cell);
 
     [Full, TestCaseSource(nameof(FullCells))]
-    public void Full(string cell) => RunCell(Tier.Full, cell);
+    public void Full(Cell cell) => RunCell(Tier.Full, cell);
 
     // A tier's cases are made for the tier REPRO_TIER selects, so a filter on another tier's
     // category would select none and pass in silence. These run only when a filter selects their
@@ -69,7 +71,8 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
     protected virtual void CheckCell(Tier tier, RunRecord record) { }
 
     static IEnumerable<TestCaseData> Cells(Tier tier) =>
-        Tier.Current == tier ? Experiment.Grid(tier).Cells().Select(c => new TestCaseData(c.Id)) : [];
+        // The case carries the cell itself; its name shows the cell's id (Smoke(beta=0.1_etat=0.005_z0=init_seed=0)).
+        Tier.Current == tier ? Experiment.Grid(tier).Cells().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Id)) : [];
 
     static ResultStore Store => new(ReproPaths.Results);
 
@@ -129,7 +132,7 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
         var summary = new RunRecord
         {
             Experiment = Experiment.Name,
-            Tier = tier.Name,
+            Tier = tier,
             Cell = "summary",
             ConfigHash = CanonicalJson.Hash(config),
             Config = config,
@@ -145,8 +148,7 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
         if (!outcome.Passed) Assert.Fail(outcome.Message);
     }
 
-    void RunCell(Tier tier, string cellId) =>
-        CheckPinnedAndCell(tier, Ensure(tier, Experiment.Grid(tier).Cells().Single(c => c.Id == cellId)));
+    void RunCell(Tier tier, Cell cell) => CheckPinnedAndCell(tier, Ensure(tier, cell));
 
     void CheckPinnedAndCell(Tier tier, RunRecord record)
     {

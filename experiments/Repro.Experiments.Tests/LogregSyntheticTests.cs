@@ -1,5 +1,7 @@
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Experiments.Tests;
 
 /// <summary>logreg-synthetic: see experiments/Repro.Experiments/LogregSynthetic.cs.</summary>
@@ -24,8 +26,7 @@ public sealed class LogregSyntheticTests : ExperimentFixture<LogregSynthetic>
     public void RunsAtEqualEtaTildeAndZ0CoincideAcrossBeta(Tier tier)
     {
         var groups = EnsureGrid(tier)
-            .GroupBy(r => (etaTilde: r.Config["cell"]!["etaTilde"]!.GetValue<double>(),
-                           z0: r.Config["cell"]!["logitScale"]!.GetValue<double>(), r.Seed))
+            .GroupBy(r => (etaTilde: r.Point.EtaTilde, z0: r.Point.LogitScale!.Value, r.Seed))
             .Where(g => g.Count() > 1)
             .ToList();
         Assert.That(groups, Is.Not.Empty, "the grid has several betas at one eta~ and ||Z0||");

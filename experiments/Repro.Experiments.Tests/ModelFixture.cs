@@ -1,6 +1,8 @@
 using Repro.Dynamics;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Experiments.Tests;
 
 /// <summary>
@@ -23,8 +25,8 @@ public abstract class ModelFixture<TExperiment> : ExperimentFixture<TExperiment>
         Assert.That(q["loss0"], Is.Positive.And.LessThan(double.PositiveInfinity), "loss0");
         Assert.That(q["z0_norm"], Is.Positive.And.LessThan(double.PositiveInfinity), "||Z0||");
         Assert.That(q["dloss_dt0"], Is.Negative, "THEORY.md: dL/dt at step 0 = -eta ||grad L||^2");
-        if (record.Config["cell"]!["logitScale"] is { } target)
-            Assert.That(q["z0_norm"], Is.EqualTo(target.GetValue<double>()).Within(1e-4).Percent, "||Z0|| reached by rescaling the logit layer");
+        if (record.Point.LogitScale is { } target)
+            Assert.That(q["z0_norm"], Is.EqualTo(target).Within(1e-4).Percent, "||Z0|| reached by rescaling the logit layer");
         CheckTimescales(record);
         if (record.Status == RunStatus.Diverged) return;
         // Calibration: a post-hoc temperature changes confidences, never predictions.
@@ -65,8 +67,6 @@ public abstract class ModelFixture<TExperiment> : ExperimentFixture<TExperiment>
             Assert.That(c.Values.Take(above - 1), Has.All.LessThan(level), $"{name} is the first crossing");
         }
     }
-
-    static double Beta(RunRecord r) => r.Config["cell"]!["beta"]!.GetValue<double>();
 
     /// <summary>
     /// The paper's claims C1-C7 (README "The claims as verdicts") measured over the tier's whole grid,

@@ -30,4 +30,33 @@ public class SettingsTests
         Assert.That(CanonicalJson.Hash(changed), Is.EqualTo(CanonicalJson.Hash(defaults)), "only that field changed");
         Assert.That(experiment.Overrides, Is.Empty);
     }
+
+    /// <summary>Datasets, schedules, devices and weight-decay scalings are closed sets: a value outside
+    /// them stops at `--set` time with the setting and the accepted values, before any cell.</summary>
+    [TestCase("wrn-cifar10", "recipe.schedule=linear", "one of constant, cosine, step")]
+    [TestCase("wrn-cifar10", "recipe.device=tpu", "one of cpu, cuda")]
+    [TestCase("gru-imdb", "dataset=sst2", "one of synthetic, polarity, imdb")]
+    [TestCase("resnet50-imagenet", "recipe.weightDecayScaling=quadratic", "one of fixed, off, beta2")]
+    [TestCase("wrn-cifar10", "recipe.steps=1.5", "a whole number")]
+    public void AValueOutsideTheSettingsKnownSetNamesTheAcceptedOnes(string name, string assignment, string accepted)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Catalog.Find(name).WithSettings([assignment], Tier.Smoke));
+        string setting = assignment.Split('=')[0];
+        Assert.That(e!.Message, Does.Contain($"--set {assignment}").And.Contain($"'{setting}'").And.Contain(accepted));
+    }
+
+    /// <summary>The typed cell a record carries is the cell that ran: read back from the record's
+    /// configuration it has the grid cell's id and values.</summary>
+    [TestCaseSource(nameof(Cases))]
+    public void TheConfigurationsCellReadsBackAsTheGridCell(string name, string tierName)
+    {
+        var (experiment, tier) = (Catalog.Find(name), Tier.Parse(tierName, "test"));
+        foreach (var cell in experiment.Grid(tier).Candidates().Take(50))
+        {
+            var back = Cell.FromJson(experiment.Config(tier, cell)["cell"]!.AsObject(), "test");
+            Assert.That((back.Id, back.Beta, back.Eta, back.EtaTilde, back.LogitScale, back.Seed, back.Variant()),
+                Is.EqualTo((cell.Id, cell.Beta, cell.Eta, cell.EtaTilde, cell.LogitScale, cell.Seed, cell.Variant())));
+            Assert.That(Cell.FromId(cell.Id)?.Id, Is.EqualTo(cell.Id), "the id reads back too");
+        }
+    }
 }

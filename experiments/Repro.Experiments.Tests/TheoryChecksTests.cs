@@ -35,8 +35,8 @@ public sealed class TheoryChecksTests : ExperimentFixture<TheoryChecks>
     // offset), T4 (when learning starts) and T5 (learning rates against beta), with its
     // tolerances; the measured slopes are pinned
     // in the tier's summary golden.
-    static double Beta(RunRecord r) => r.Config["cell"]!["beta"]!.GetValue<double>();
-    static string Network(RunRecord r) => r.Config["cell"]!["net"]?.GetValue<string>() ?? TheoryNetwork.Mlp;
+    static double Beta(RunRecord r) => r.Point.Beta;
+    static string Network(RunRecord r) => TheoryChecks.Network(r.Point);
 
     /// <summary>A calibrated check: asserted on THEORY.md's reference MLP, reported elsewhere
     /// (its tolerances were calibrated on the MLP only).</summary>

@@ -7,6 +7,7 @@
 // Full:  IMDB (REPRO_DATA/aclImdb), vocabulary 20,000, sequences of 256 tokens, embedding 128,
 //        hidden 256 (GPU box).
 // Run:  dotnet msbuild -t:Smoke | -t:Short | -t:Full
+using System.Text.Json.Serialization;
 using Repro.Data;
 using Repro.Harness;
 using Repro.Models;
@@ -15,8 +16,17 @@ using Repro.Training;
 
 namespace Repro.Experiments;
 
+/// <summary>The datasets gru-imdb trains on.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<GruDataset>))]
+public enum GruDataset
+{
+    [JsonStringEnumMemberName("synthetic")] Synthetic,
+    [JsonStringEnumMemberName("polarity")] Polarity,
+    [JsonStringEnumMemberName("imdb")] Imdb,
+}
+
 public sealed record GruSettings(
-    string Dataset,       // synthetic | polarity | imdb
+    GruDataset Dataset,
     int TrainExamples,    // synthetic: generated; polarity: the split's training part; imdb: 0 = all (validation held out of it)
     int ValidationExamples,// held out of the training part by a fixed seed (synthetic: generated beside it)
     int TestExamples,
@@ -25,31 +35,39 @@ public sealed record GruSettings(
     int Length,           // tokens per example: longer texts are cut, shorter ones padded
     int Embedding,
     int Hidden,
-    Recipe Recipe);
+    Recipe Recipe) : IModelSettings;
 
-public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
+public sealed class GruImdb : ModelExperiment<GruSettings>
 {
     public override string Name => "gru-imdb";
     public override string Description => "GRU classifier on IMDB reviews (short: movie-review polarity sentences)";
 
+    const int StepsPerEpoch = 25_000 / 64;
+
     // The paper's recipe is not known; SGD with momentum at the grid's rate, no weight decay.
-    public override GruSettings Defaults(Tier tier) => tier.Pick(
-        new GruSettings("synthetic", TrainExamples: 512, ValidationExamples: 128, TestExamples: 256, VocabularySize: 2_000, MinCount: 1, Length: 24,
-            Embedding: 16, Hidden: 16,
-            new Recipe(BatchSize: 32, Steps: 40, Momentum: 0.9, WeightDecay: 0, Schedule: "constant", Milestones: [], Gamma: 1,
-                Augment: false, LogEvery: 4, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 32, NtkExamples: 0, Device: "cpu")),
-        new GruSettings("polarity", TrainExamples: 3_200, ValidationExamples: 400, TestExamples: 800, VocabularySize: 8_000, MinCount: 2, Length: 32,
-            Embedding: 64, Hidden: 64,
-            // 1,000 steps of 32 (11 epochs of the 2,800 sentences trained on), evaluated at the end:
-            // ~10 s a cell on 2 cores, so that the eta scan's ~100 cells over 3 seeds fit in ~20 minutes.
-            new Recipe(BatchSize: 32, Steps: 1_000, Momentum: 0.9, WeightDecay: 0, Schedule: "cosine", Milestones: [], Gamma: 1,
-                Augment: false, LogEvery: 40, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 128, NtkExamples: 16, Device: "cpu")
-            { NtkProbes = new(Dense: 1, Ratio: 4), NtkSeeds = 1 }),
-        new GruSettings("imdb", TrainExamples: 0, ValidationExamples: 2_500, TestExamples: 0, VocabularySize: 20_000, MinCount: 1, Length: 256,
-            Embedding: 128, Hidden: 256,
-            new Recipe(BatchSize: 64, Steps: 20 * (25_000 / 64), Momentum: 0.9, WeightDecay: 0, Schedule: "cosine", Milestones: [], Gamma: 1,
-                Augment: false, LogEvery: 50, EvalEvery: 2 * (25_000 / 64), CheckpointEvery: 2 * (25_000 / 64),
-                ProbeExamples: 256, NtkExamples: 16, Device: "cuda") { Cuda = new() }));
+    public override GruSettings Defaults(Tier tier)
+    {
+        var smoke = new GruSettings(GruDataset.Synthetic, TrainExamples: 512, ValidationExamples: 128, TestExamples: 256, VocabularySize: 2_000,
+            MinCount: 1, Length: 24, Embedding: 16, Hidden: 16,
+            new Recipe { BatchSize = 32, Steps = 40, LogEvery = 4, ProbeExamples = 32 });
+        return tier.Pick(smoke,
+            new GruSettings(GruDataset.Polarity, TrainExamples: 3_200, ValidationExamples: 400, TestExamples: 800, VocabularySize: 8_000,
+                MinCount: 2, Length: 32, Embedding: 64, Hidden: 64,
+                // 1,000 steps of 32 (11 epochs of the 2,800 sentences trained on), evaluated at the end:
+                // ~10 s a cell on 2 cores, so that the eta scan's ~100 cells over 3 seeds fit in ~20 minutes.
+                smoke.Recipe with
+                {
+                    Steps = 1_000, Schedule = Schedule.Cosine, LogEvery = 40, ProbeExamples = 128, NtkExamples = 16,
+                    NtkProbes = new(Dense: 1, Ratio: 4), NtkSeeds = 1,
+                }),
+            new GruSettings(GruDataset.Imdb, TrainExamples: 0, ValidationExamples: 2_500, TestExamples: 0, VocabularySize: 20_000,
+                MinCount: 1, Length: 256, Embedding: 128, Hidden: 256,
+                new Recipe
+                {
+                    BatchSize = 64, Steps = 20 * StepsPerEpoch, Schedule = Schedule.Cosine, LogEvery = 50, EvalEvery = 2 * StepsPerEpoch,
+                    CheckpointEvery = 2 * StepsPerEpoch, ProbeExamples = 256, NtkExamples = 16,
+                }.OnCuda()));
+    }
 
     public override Grid Grid(Tier tier) => new()
     {
@@ -57,21 +75,19 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
         // Smoke: one eta~ per beta (a check of the code). Short and Full: an eta scan (EtaScan's rule)
         // from the same three rates eta at every beta, so that eta*'s law is measured, not assumed.
         LearningRates = tier == Tier.Smoke
-            ? LearningRates.EtaTildePerBeta(beta => ModelCell.EtaTildeAround(beta, [0.3]))
+            ? LearningRates.EtaTildePerBeta(beta => EtaTildeAround(beta, [0.3]))
             : LearningRates.Eta(0.025, 0.05, 0.1),
         Scan = tier == Tier.Smoke ? null : new EtaScan(Ratio: 2, MaxExtensions: 8, At: 1.0),
         LogitScales = tier.Pick<double?[]>([null], [1.0, 10, 30], [0.1, 1, 10, 30, 100]),
         Seeds = tier.Pick<int[]>([0], [0, 1, 2], [0, 1, 2, 3, 4]),
     };
 
-    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
+    protected override DataNeed? DataNeed(GruSettings s) => s.Dataset switch
     {
-        "polarity" => [DataSources.Package("polarity")],
-        "imdb" => [DataSources.Folder("IMDB", Imdb.Folder, "aclImdb_v1.tar.gz (the Large Movie Review Dataset, https://ai.stanford.edu/~amaas/data/sentiment/)")],
-        _ => [],
+        GruDataset.Polarity => DataSources.Package("polarity"),
+        GruDataset.Imdb => DataSources.Folder("IMDB", Imdb.Folder, "aclImdb_v1.tar.gz (the Large Movie Review Dataset, https://ai.stanford.edu/~amaas/data/sentiment/)"),
+        _ => null,
     };
-
-    public string Device(Tier tier) => Settings(tier).Recipe.Device;
 
     static string ImdbFolder()
     {
@@ -81,10 +97,9 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
         return root;
     }
 
-    protected override CellResult Run(CellContext<GruSettings> context)
+    protected override RunResult RunCell(CellContext context, GruSettings s)
     {
-        var (s, cell) = (context.Settings, context.Cell);
-        Requirements.Check(this, context.Tier);
+        var cell = context.Cell;
         var (train, validation, test) = Data(s, cell.Seed);
         var vocabulary = Vocabulary.Build(train.Select(r => r.Text), s.MinCount, s.VocabularySize);
         using var generator = new Generator((ulong)cell.Seed);
@@ -95,7 +110,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
             Validation: () => TextBatches.InOrder(validation, vocabulary, s.Length, 256),
             Test: () => TextBatches.InOrder(test, vocabulary, s.Length, 256),
             Probe: probe);
-        var result = ModelCell.Train(this, context, model, data, s.Recipe, []);
+        var result = Train(context, model, data, s.Recipe, []);
         result.Scalars["vocabulary_size"] = vocabulary.Count;
         return result;
     }
@@ -103,7 +118,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
     static (IReadOnlyList<Review> train, IReadOnlyList<Review> validation, IReadOnlyList<Review> test) Data(GruSettings s, int seed)
     {
         var (split, test) = TrainingSplitAndTest(s, seed);
-        if (s.Dataset == "synthetic") return (split[..s.TrainExamples], split[s.TrainExamples..], test);
+        if (s.Dataset == GruDataset.Synthetic) return (split[..s.TrainExamples], split[s.TrainExamples..], test);
         var (train, validation) = Holdout.Split(split.Count, s.ValidationExamples);
         return (train.Select(i => split[i]).ToList(), validation.Select(i => split[i]).ToList(), test);
     }
@@ -113,7 +128,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
     {
         switch (s.Dataset)
         {
-            case "synthetic":
+            case GruDataset.Synthetic:
             {
                 // The validation reviews are the tail of a longer draw from the same seed (the same
                 // sentiment words, other reviews), which leaves the training and test reviews as they were.
@@ -122,7 +137,7 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
                 return ([.. all.Take(s.TrainExamples), .. longer.Skip(s.TrainExamples + s.TestExamples)],
                     all.Skip(s.TrainExamples).Take(s.TestExamples).ToList());
             }
-            case "polarity":
+            case GruDataset.Polarity:
             {
                 // One fixed 80/20 split (not the cell's seed: every cell sees the same test set).
                 var (_, sentences) = Polarity.Load(log: Console.Error.WriteLine);
@@ -132,20 +147,13 @@ public sealed class GruImdb : Experiment<GruSettings>, IHasRequirements
                     throw new ArgumentException($"gru-imdb: {s.TrainExamples} + {s.TestExamples} examples asked of {shuffled.Length} polarity sentences");
                 return ([.. shuffled[..s.TrainExamples]], [.. shuffled[s.TrainExamples..(s.TrainExamples + s.TestExamples)]]);
             }
-            case "imdb":
+            case GruDataset.Imdb:
             {
                 var (train, test) = Imdb.Load(ImdbFolder());
                 return (train.Select(r => r.Review).ToList(), test.Select(r => r.Review).ToList());
             }
             default:
-                throw new ArgumentException($"gru-imdb: dataset '{s.Dataset}' is not synthetic, polarity or imdb");
+                throw new ArgumentOutOfRangeException(nameof(s.Dataset), s.Dataset, null);
         }
     }
-
-    // Every tier's claims table (ModelFixture.ClaimsAtThisScale), the Full tier's too (its cells are not pinned).
-    public override bool HasSummary(Tier tier) => true;
-
-    protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
-
-    protected override IEnumerable<Quantity> Golden(RunRecord record) => ModelCell.Golden(record);
 }

@@ -11,6 +11,8 @@ using Repro.Harness;
 using Repro.Torch;
 using static Repro.Torch.torch;
 
+using Repro.Training;
+
 namespace Repro.Experiments;
 
 public sealed record LogregSettings(
@@ -44,11 +46,11 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
         Seeds = tier.Pick<int[]>([0], [0, 1], [0, 1]),
     };
 
-    protected override CellResult Run(CellContext<LogregSettings> context)
+    protected override RunResult Run(CellContext context, LogregSettings s)
     {
-        var (s, cell) = (context.Settings, context.Cell);
+        var cell = context.Cell;
         double beta = cell.Beta, eta = cell.Eta;
-        var result = new CellResult();
+        var result = new RunResult();
         using var g = new Generator((ulong)cell.Seed);
         using var means = randn([s.Classes, s.Features], g, float64) * s.Separation;
         var (x, y) = Sample(means, s.Examples, g);
@@ -84,7 +86,7 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
             {
                 result.Curve("train_loss").Add(step, lossValue);
                 result.Curve("train_accuracy").Add(step, Accuracy(z, y));
-                context.Progress(new CellProgress(step, s.Steps, new Dictionary<string, double> { ["loss"] = lossValue }));
+                context.Progress(new RunProgress(step, s.Steps, new Dictionary<string, double> { ["loss"] = lossValue }));
             }
             if (step == 0) result.Scalars["loss0"] = lossValue;
             if (step == s.Steps) break;

@@ -5,6 +5,7 @@
 //        skimage's sample JPEGs (one class per photograph), ResNet-50 at width 16, 64x64 crops.
 // Full:  ImageNet (REPRO_DATA/imagenet/{train,val}/<wnid>/*.JPEG), width 64, 224x224, 90 epochs (GPU box).
 // Run:  dotnet msbuild -t:Smoke | -t:Short | -t:Full
+using System.Text.Json.Serialization;
 using Repro.Data;
 using Repro.Harness;
 using Repro.Models;
@@ -13,17 +14,26 @@ using Repro.Training;
 
 namespace Repro.Experiments;
 
+/// <summary>The datasets resnet50-imagenet trains on.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ResNetDataset>))]
+public enum ResNetDataset
+{
+    [JsonStringEnumMemberName("synthetic")] Synthetic,
+    [JsonStringEnumMemberName("jpeg-samples")] JpegSamples,
+    [JsonStringEnumMemberName("imagenet")] ImageNet,
+}
+
 public sealed record ResNetSettings(
-    string Dataset,       // synthetic | jpeg-samples | imagenet
+    ResNetDataset Dataset,
     int TrainExamples,    // synthetic only
     int ValidationExamples,// held out of the training split by a fixed seed (synthetic: generated beside it)
     int TestExamples,     // synthetic only
     int Width,            // 64: torchvision's resnet50; smaller for short runs
     int Crop,             // side of the training crops and of the evaluation center crop (224)
     int EvalResize,       // evaluation: the short side is resized to this first (256)
-    Recipe Recipe);
+    Recipe Recipe) : IModelSettings;
 
-public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequirements
+public sealed class ResNet50ImageNet : ModelExperiment<ResNetSettings>
 {
     public override string Name => "resnet50-imagenet";
     public override string Description => "ResNet-50 (torchvision layout) on ImageNet (short: skimage's sample JPEGs as class folders)";
@@ -32,18 +42,22 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
 
     // The standard ResNet-50 recipe where the paper's exact values are unknown: batch 256, momentum
     // 0.9, weight decay 1e-4, 90 epochs, the rate cut by 10 at epochs 30, 60 and 80.
-    public override ResNetSettings Defaults(Tier tier) => tier.Pick(
-        new ResNetSettings("synthetic", TrainExamples: 256, ValidationExamples: 64, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
-            new Recipe(BatchSize: 16, Steps: 20, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "constant", Milestones: [], Gamma: 1,
-                Augment: false, LogEvery: 4, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 16, NtkExamples: 0, Device: "cpu")),
-        new ResNetSettings("jpeg-samples", TrainExamples: 0, ValidationExamples: 3, TestExamples: 0, Width: 16, Crop: 64, EvalResize: 73,
-            new Recipe(BatchSize: 12, Steps: 40, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "constant", Milestones: [], Gamma: 1,
-                Augment: true, LogEvery: 5, EvalEvery: 20, CheckpointEvery: 0, ProbeExamples: 12, NtkExamples: 0, Device: "cpu")),
-        new ResNetSettings("imagenet", TrainExamples: 0, ValidationExamples: 10_000, TestExamples: 0, Width: 64, Crop: 224, EvalResize: 256,
-            new Recipe(BatchSize: 256, Steps: 90 * StepsPerEpoch, Momentum: 0.9, WeightDecay: 1e-4, Schedule: "step",
-                Milestones: [30.0 / 90, 60.0 / 90, 80.0 / 90], Gamma: 0.1, Augment: true, LogEvery: 200, EvalEvery: 5 * StepsPerEpoch,
-                // No kernel probe: with 1,000 classes its Jacobian alone is 1,000 x examples x 25.6M floats.
-                CheckpointEvery: StepsPerEpoch, ProbeExamples: 256, NtkExamples: 0, Device: "cuda") { Cuda = new() }));
+    public override ResNetSettings Defaults(Tier tier)
+    {
+        var smoke = new ResNetSettings(ResNetDataset.Synthetic, TrainExamples: 256, ValidationExamples: 64, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
+            new Recipe { BatchSize = 16, Steps = 20, WeightDecay = 1e-4, LogEvery = 4, ProbeExamples = 16 });
+        return tier.Pick(smoke,
+            new ResNetSettings(ResNetDataset.JpegSamples, TrainExamples: 0, ValidationExamples: 3, TestExamples: 0, Width: 16, Crop: 64, EvalResize: 73,
+                smoke.Recipe with { BatchSize = 12, Steps = 40, Augment = true, LogEvery = 5, EvalEvery = 20, ProbeExamples = 12 }),
+            new ResNetSettings(ResNetDataset.ImageNet, TrainExamples: 0, ValidationExamples: 10_000, TestExamples: 0, Width: 64, Crop: 224, EvalResize: 256,
+                new Recipe
+                {
+                    BatchSize = 256, Steps = 90 * StepsPerEpoch, WeightDecay = 1e-4, Schedule = Schedule.Step,
+                    Milestones = [30.0 / 90, 60.0 / 90, 80.0 / 90], Gamma = 0.1, Augment = true, LogEvery = 200, EvalEvery = 5 * StepsPerEpoch,
+                    // No kernel probe: with 1,000 classes its Jacobian alone is 1,000 x examples x 25.6M floats.
+                    CheckpointEvery = StepsPerEpoch, ProbeExamples = 256,
+                }.OnCuda()));
+    }
 
     public override Grid Grid(Tier tier) => new()
     {
@@ -52,32 +66,29 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
         // (EtaScan's rule) from the same three rates eta at every beta, around ResNet-50's usual 0.1.
         LearningRates = tier == Tier.Full
             ? LearningRates.Eta(0.05, 0.1, 0.2)
-            : LearningRates.EtaTildePerBeta(beta => ModelCell.EtaTildeAround(beta, [0.05])),
+            : LearningRates.EtaTildePerBeta(beta => EtaTildeAround(beta, [0.05])),
         Scan = tier == Tier.Full ? new EtaScan(Ratio: 2, MaxExtensions: 8, At: 1.0) : null,
         LogitScales = tier.Pick<double?[]>([null], [null], [0.1, 1, 10, 30, 100]),
         Seeds = tier.Pick<int[]>([0], [0], [0, 1, 2]),
     };
 
-    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
+    protected override DataNeed? DataNeed(ResNetSettings s) => s.Dataset switch
     {
-        "jpeg-samples" => [DataSources.Package("jpeg-samples")],
-        "imagenet" => [DataSources.Folder("ImageNet", "imagenet", "ILSVRC2012's train and val images as class folders (https://image-net.org/download)")],
-        _ => [],
+        ResNetDataset.JpegSamples => DataSources.Package("jpeg-samples"),
+        ResNetDataset.ImageNet => DataSources.Folder("ImageNet", "imagenet", "ILSVRC2012's train and val images as class folders (https://image-net.org/download)"),
+        _ => null,
     };
-
-    public string Device(Tier tier) => Settings(tier).Recipe.Device;
 
     static string ImageNetRoot() =>
         Path.Combine(DataFolder.Resolve(null, "ImageNet", "imagenet/{train,val}/<wnid>/*.JPEG"), "imagenet");
 
-    protected override CellResult Run(CellContext<ResNetSettings> context)
+    protected override RunResult RunCell(CellContext context, ResNetSettings s)
     {
-        var (s, cell) = (context.Settings, context.Cell);
-        Requirements.Check(this, context.Tier);
+        var cell = context.Cell;
         var normalization = Normalization.ImageNet;
         using var generator = new Generator((ulong)cell.Seed);
         ulong dataSeed = (ulong)cell.Seed + 1;
-        if (s.Dataset == "synthetic")
+        if (s.Dataset == ResNetDataset.Synthetic)
         {
             // 64x64 rather than CIFAR's 32x32: at 32 ResNet-50's last stage sees 1x1 maps, whose batch
             // statistics are too noisy for its running averages to stand in at evaluation.
@@ -93,16 +104,16 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
                 Validation: () => ImageBatches.InOrder(validation, 128, normalization),
                 Test: () => ImageBatches.InOrder(test, 128, normalization),
                 Probe: probe);
-            return ModelCell.Train(this, context, model, data, s.Recipe, []);
+            return Train(context, model, data, s.Recipe, []);
         }
         else
         {
-            string root = s.Dataset == "imagenet" ? ImageNetRoot() : JpegSampleFolder.Ensure();
+            string root = s.Dataset == ResNetDataset.ImageNet ? ImageNetRoot() : JpegSampleFolder.Ensure();
             // ImageNet's val/ is the test split here; the validation split is held out of train/.
             var (split, test) = (new ImageFolder(root, "train"), new ImageFolder(root, "val"));
             var (trainPart, validationPart) = Holdout.Split(split.Count, s.ValidationExamples);
             var (train, validation) = (split.Select(trainPart), split.Select(validationPart));
-            bool onGpu = s.Recipe.Device == "cuda";
+            bool onGpu = s.Recipe.Device == RecipeDevice.Cuda;
             using var model = new ResNet50(generator, train.Classes.Count, s.Width);
             // The probe: the first training images, transformed as for evaluation (fixed, not augmented).
             using var probe = ImageFolderBatches.InOrder(train, s.Recipe.ProbeExamples, normalization, s.EvalResize, s.Crop).First();
@@ -113,14 +124,7 @@ public sealed class ResNet50ImageNet : Experiment<ResNetSettings>, IHasRequireme
                 Validation: () => ImageFolderBatches.InOrder(validation, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
                 Test: () => ImageFolderBatches.InOrder(test, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
                 Probe: probe);
-            return ModelCell.Train(this, context, model, data, s.Recipe, []);
+            return Train(context, model, data, s.Recipe, []);
         }
     }
-
-    // Every tier's claims table (ModelFixture.ClaimsAtThisScale), the Full tier's too (its cells are not pinned).
-    public override bool HasSummary(Tier tier) => true;
-
-    protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
-
-    protected override IEnumerable<Quantity> Golden(RunRecord record) => ModelCell.Golden(record);
 }

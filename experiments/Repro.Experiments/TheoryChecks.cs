@@ -16,6 +16,8 @@ using Repro.Models;
 using Repro.Torch;
 using static Repro.Torch.torch;
 
+using Repro.Training;
+
 namespace Repro.Experiments;
 
 public sealed record TheorySettings(
@@ -76,11 +78,11 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
     public static string Network(Cell cell) =>
         cell.Extra.Any(kv => kv.Key == "net") ? cell.Get<string>("net") : TheoryNetwork.Mlp;
 
-    protected override CellResult Run(CellContext<TheorySettings> context)
+    protected override RunResult Run(CellContext context, TheorySettings s)
     {
-        var (s, cell) = (context.Settings, context.Cell);
+        var cell = context.Cell;
         double beta = cell.Beta;
-        var result = new CellResult();
+        var result = new RunResult();
         using var network = new TheoryNetwork(Network(cell), s, cell.Seed);
         var (x, y) = (network.X, network.Y);
         ulong netSeed = (ulong)cell.Seed + 1000;
@@ -188,7 +190,7 @@ public sealed class TheoryChecks : Experiment<TheorySettings>
     /// N steps. With the fixed network plus offset (quantities `t5_*`) the kernel is the same at
     /// every beta; with last-layer rescaling (`t5ll_*`) it is not.
     /// </summary>
-    static void LearningRateScan(TheorySettings s, TheoryNetwork network, ulong netSeed, double beta, Z0Recipe recipe, string prefix, CellResult result)
+    static void LearningRateScan(TheorySettings s, TheoryNetwork network, ulong netSeed, double beta, Z0Recipe recipe, string prefix, RunResult result)
     {
         double etaLin;
         using (var frozen = network.New(netSeed))

@@ -6,6 +6,7 @@
 //        every beta must learn at its eta*.
 // Full:  CIFAR-10, WRN-28-10, 200 epochs (GPU box, REPRO_DATA/cifar-10-batches-bin).
 // Run:  dotnet msbuild -t:Smoke | -t:Short | -t:Full
+using System.Text.Json.Serialization;
 using Repro.Data;
 using Repro.Harness;
 using Repro.Models;
@@ -14,38 +15,60 @@ using Repro.Training;
 
 namespace Repro.Experiments;
 
+/// <summary>The datasets wrn-cifar10 trains on.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WrnDataset>))]
+public enum WrnDataset
+{
+    [JsonStringEnumMemberName("synthetic")] Synthetic,
+    [JsonStringEnumMemberName("fashion-mnist")] FashionMnist,
+    [JsonStringEnumMemberName("cifar10")] Cifar10,
+}
+
 public sealed record WrnSettings(
-    string Dataset,       // synthetic | fashion-mnist | cifar10
+    WrnDataset Dataset,
     int TrainExamples,    // trained on, of the training split less the validation part (0: all of it)
     int ValidationExamples,// held out of the training split by a fixed seed (synthetic: generated beside it)
     int TestExamples,     // 0: the whole test split
     int Depth,            // 6n + 4
     int WidenFactor,      // k
     double Dropout,
-    Recipe Recipe);
+    Recipe Recipe) : IModelSettings;
 
-public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
+public sealed class WrnCifar10 : ModelExperiment<WrnSettings>
 {
     public override string Name => "wrn-cifar10";
     public override string Description => "Wide ResNet with / without batch norm on CIFAR-10 (short: Fashion-MNIST at 32x32)";
 
+    const int StepsPerEpoch = 50_000 / 128;
+
     // The standard WRN recipe where the paper's exact values are unknown: SGD momentum 0.9, batch
     // 128, weight decay 5e-4, 200 epochs with the rate cut by 5 at 30%, 60% and 80%, crop and flip.
-    public override WrnSettings Defaults(Tier tier) => tier.Pick(
-        new WrnSettings("synthetic", TrainExamples: 512, ValidationExamples: 128, TestExamples: 256, Depth: 10, WidenFactor: 1, Dropout: 0,
-            new Recipe(BatchSize: 32, Steps: 30, Momentum: 0.9, WeightDecay: 5e-4, Schedule: "constant", Milestones: [], Gamma: 1,
-                Augment: false, LogEvery: 3, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 32, NtkExamples: 0, Device: "cpu")),
-        new WrnSettings("fashion-mnist", TrainExamples: 20_000, ValidationExamples: 1_000, TestExamples: 1_000, Depth: 10, WidenFactor: 1, Dropout: 0,
-            // 150 steps of 64 (half an epoch of the 20,000 images), evaluated at the end: ~8 s a cell
-            // on 2 cores, the kernel (seed 0 only, 16 examples at 6 probes) ~13 s more with batch norm,
-            // so that the eta scan's ~200 cells over 3 seeds fit in about half an hour.
-            new Recipe(BatchSize: 64, Steps: 150, Momentum: 0.9, WeightDecay: 5e-4, Schedule: "cosine", Milestones: [], Gamma: 1,
-                Augment: true, LogEvery: 10, EvalEvery: 0, CheckpointEvery: 0, ProbeExamples: 128, NtkExamples: 16, Device: "cpu")
-            { NtkProbes = new(Dense: 1, Ratio: 4), NtkSeeds = 1 }),
-        new WrnSettings("cifar10", TrainExamples: 0, ValidationExamples: 5_000, TestExamples: 0, Depth: 28, WidenFactor: 10, Dropout: 0,
-            new Recipe(BatchSize: 128, Steps: 200 * (50_000 / 128), Momentum: 0.9, WeightDecay: 5e-4, Schedule: "step",
-                Milestones: [0.3, 0.6, 0.8], Gamma: 0.2, Augment: true, LogEvery: 100, EvalEvery: 10 * (50_000 / 128),
-                CheckpointEvery: 5 * (50_000 / 128), ProbeExamples: 256, NtkExamples: 4, Device: "cuda") { Cuda = new() }));
+    public override WrnSettings Defaults(Tier tier)
+    {
+        var smoke = new WrnSettings(WrnDataset.Synthetic, TrainExamples: 512, ValidationExamples: 128, TestExamples: 256,
+            Depth: 10, WidenFactor: 1, Dropout: 0,
+            new Recipe { BatchSize = 32, Steps = 30, WeightDecay = 5e-4, LogEvery = 3, ProbeExamples = 32 });
+        return tier.Pick(smoke,
+            smoke with
+            {
+                Dataset = WrnDataset.FashionMnist, TrainExamples = 20_000, ValidationExamples = 1_000, TestExamples = 1_000,
+                // 150 steps of 64 (half an epoch of the 20,000 images), evaluated at the end: ~8 s a cell
+                // on 2 cores, the kernel (seed 0 only, 16 examples at 6 probes) ~13 s more with batch norm,
+                // so that the eta scan's ~200 cells over 3 seeds fit in about half an hour.
+                Recipe = smoke.Recipe with
+                {
+                    BatchSize = 64, Steps = 150, Schedule = Schedule.Cosine, Augment = true, LogEvery = 10, ProbeExamples = 128,
+                    NtkExamples = 16, NtkProbes = new(Dense: 1, Ratio: 4), NtkSeeds = 1,
+                },
+            },
+            new WrnSettings(WrnDataset.Cifar10, TrainExamples: 0, ValidationExamples: 5_000, TestExamples: 0, Depth: 28, WidenFactor: 10, Dropout: 0,
+                new Recipe
+                {
+                    BatchSize = 128, Steps = 200 * StepsPerEpoch, WeightDecay = 5e-4, Schedule = Schedule.Step, Milestones = [0.3, 0.6, 0.8],
+                    Gamma = 0.2, Augment = true, LogEvery = 100, EvalEvery = 10 * StepsPerEpoch, CheckpointEvery = 5 * StepsPerEpoch,
+                    ProbeExamples = 256, NtkExamples = 4,
+                }.OnCuda()));
+    }
 
     public override Grid Grid(Tier tier) => new()
     {
@@ -54,7 +77,7 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
         // (EtaScan's rule) that starts at every beta from the same three rates eta, around the usual
         // SGD-momentum rate of a beta = 1 WRN, so that where eta* lies at other betas is found, not assumed.
         LearningRates = tier == Tier.Smoke
-            ? LearningRates.EtaTildePerBeta(beta => ModelCell.EtaTildeAround(beta, [0.05]))
+            ? LearningRates.EtaTildePerBeta(beta => EtaTildeAround(beta, [0.05]))
             : LearningRates.Eta(0.025, 0.05, 0.1),
         Scan = tier == Tier.Smoke ? null : new EtaScan(Ratio: 2, MaxExtensions: 8, At: 1.0),
         LogitScales = tier.Pick<double?[]>([null], [1.0, 10, 30], [0.1, 1, 10, 30, 100]),
@@ -63,22 +86,19 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
         Seeds = tier.Pick<int[]>([0], [0, 1, 2], [0, 1, 2, 3, 4]),
     };
 
-    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Settings(tier).Dataset switch
+    protected override DataNeed? DataNeed(WrnSettings s) => s.Dataset switch
     {
-        "fashion-mnist" => [DataSources.Package("fashion-mnist")],
-        "cifar10" => [DataSources.Folder("CIFAR-10", Cifar10.Folder, "cifar-10-binary.tar.gz (the binary version, https://www.cs.toronto.edu/~kriz/cifar.html)")],
-        _ => [],
+        WrnDataset.FashionMnist => DataSources.Package("fashion-mnist"),
+        WrnDataset.Cifar10 => DataSources.Folder("CIFAR-10", Cifar10.Folder, "cifar-10-binary.tar.gz (the binary version, https://www.cs.toronto.edu/~kriz/cifar.html)"),
+        _ => null,
     };
-
-    public string Device(Tier tier) => Settings(tier).Recipe.Device;
 
     static (ImageSet train, ImageSet test) LoadCifar10() =>
         Cifar10.Load(DataFolder.Resolve(null, "CIFAR-10", $"{Cifar10.Folder}/data_batch_1.bin ... test_batch.bin"));
 
-    protected override CellResult Run(CellContext<WrnSettings> context)
+    protected override RunResult RunCell(CellContext context, WrnSettings s)
     {
-        var (s, cell) = (context.Settings, context.Cell);
-        Requirements.Check(this, context.Tier);
+        var cell = context.Cell;
         var (train, validation, test, normalization) = Data(s, cell.Seed);
         // The network's initialization and its dropout masks come from the cell's seed.
         using var generator = new Generator((ulong)cell.Seed);
@@ -89,12 +109,12 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
             Validation: () => ImageBatches.InOrder(validation, 256, normalization),
             Test: () => ImageBatches.InOrder(test, 256, normalization),
             Probe: probe);
-        return ModelCell.Train(this, context, model, data, s.Recipe, [generator]);
+        return Train(context, model, data, s.Recipe, [generator]);
     }
 
     static (ImageSet train, ImageSet validation, ImageSet test, Normalization normalization) Data(WrnSettings s, int seed)
     {
-        if (s.Dataset == "synthetic")
+        if (s.Dataset == WrnDataset.Synthetic)
         {
             // One generated set split in two, so that training and test images share the class
             // templates; the validation images are the tail of a longer draw from the same seed
@@ -106,9 +126,9 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
         }
         var (split, test, normalization) = s.Dataset switch
         {
-            "fashion-mnist" => FashionMnistAt32(),
-            "cifar10" => Cifar10WithNormalization(),
-            _ => throw new ArgumentException($"wrn-cifar10: dataset '{s.Dataset}' is not synthetic, fashion-mnist or cifar10"),
+            WrnDataset.FashionMnist => FashionMnistAt32(),
+            WrnDataset.Cifar10 => Cifar10WithNormalization(),
+            _ => throw new ArgumentOutOfRangeException(nameof(s.Dataset), s.Dataset, null),
         };
         var (trainPart, validationPart) = Holdout.Split(split.Count, s.ValidationExamples);
         var train = split.Select(s.TrainExamples > 0 ? trainPart[..Math.Min(s.TrainExamples, trainPart.Length)] : trainPart, "training");
@@ -127,11 +147,4 @@ public sealed class WrnCifar10 : Experiment<WrnSettings>, IHasRequirements
             return (train, test, Normalization.Cifar10);
         }
     }
-
-    // Every tier's claims table (ModelFixture.ClaimsAtThisScale), the Full tier's too (its cells are not pinned).
-    public override bool HasSummary(Tier tier) => true;
-
-    protected override Tolerance DefaultTolerance => ModelCell.Tolerance;
-
-    protected override IEnumerable<Quantity> Golden(RunRecord record) => ModelCell.Golden(record);
 }

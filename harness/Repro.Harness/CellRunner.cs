@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Repro.Training;
 
 namespace Repro.Harness;
 
@@ -18,7 +19,7 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
 
     /// <summary>Runs (or reuses) the cell; <paramref name="ran"/> says which.</summary>
     public RunRecord Run(IExperiment experiment, Tier tier, Cell cell, out bool ran, bool reuseAcrossCode,
-        bool? force = null, Action<CellProgress>? progress = null, CancellationToken cancellation = default)
+        bool? force = null, Action<RunProgress>? progress = null, CancellationToken cancellation = default)
     {
         JsonObject config = experiment.Config(tier, cell);
         string hash = CanonicalJson.Hash(config);
@@ -42,22 +43,22 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
             log($"{name}: the stored record has another configuration; running again");
 
         var started = DateTimeOffset.UtcNow;
-        CellResult result;
+        RunResult result;
         string? error = null;
         try
         {
-            TierThreads.Apply(tier);
-            result = experiment.Run(tier, cell, progress ?? (_ => { }), cancellation);
+            result = experiment.Run(new CellContext(tier, cell, hash, store.CheckpointFolder(experiment.Name, tier, cell.Id),
+                progress ?? (_ => { }), cancellation));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            result = new CellResult { Status = RunStatus.Failed };
+            result = new RunResult { Status = RunStatus.Failed };
             error = e.ToString();
         }
         var record = new RunRecord
         {
             Experiment = experiment.Name,
-            Tier = tier.Name,
+            Tier = tier,
             Cell = cell.Id,
             ConfigHash = hash,
             Config = config,

@@ -1,5 +1,7 @@
 using Repro.Dynamics;
 
+using Repro.Training;
+
 namespace Repro.Harness;
 
 /// <summary>

@@ -29,7 +29,7 @@ public sealed class GoldenStore(string root)
     /// <param name="claims">A summary's claims table, written beside its quantities and not compared.</param>
     public GoldenOutcome Check(RunRecord record, IReadOnlyList<GoldenQuantity> quantities, bool accept, JsonArray? claims = null)
     {
-        var tier = Tier.Parse(record.Tier, "run record tier");
+        var tier = record.Tier;
         string verifiedPath = VerifiedPath(record.Experiment, tier, record.Cell);
         string receivedPath = ReceivedPath(record.Experiment, tier, record.Cell);
         string shortName = $"{record.Experiment}/{tier.Name}/{record.Cell}";

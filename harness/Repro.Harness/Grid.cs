@@ -119,9 +119,8 @@ public sealed class Grid
         foreach (double? z in LogitScales)
             if (z is { } z0) Require(z0, "logitScale", "");
         if (Seeds.Count == 0) throw new ArgumentException("grid has no seeds");
-        string[] reserved = ["beta", "eta", "etat", "z0", "seed"];
         var names = Extra.Select(a => a.Name).ToList();
-        if (names.FirstOrDefault(reserved.Contains) is { } clash) throw new ArgumentException($"extra grid axis '{clash}' clashes with a built-in axis");
+        if (names.FirstOrDefault(n => Cell.IdKeys.All.Contains(n) || Cell.JsonKeys.All.Contains(n)) is { } clash) throw new ArgumentException($"extra grid axis '{clash}' clashes with a built-in axis");
         if (names.Distinct().Count() != names.Count) throw new ArgumentException("two extra grid axes have the same name");
         Scan?.Validate(this);
     }

@@ -17,6 +17,11 @@ public sealed class ResultStore(string root)
     public string PathFor(string experiment, Tier tier, string cellId) =>
         Path.Combine(Root, experiment, tier.Name, cellId + ".json");
 
+    /// <summary>Where a cell's checkpoints live while it runs: in this store, beside the records
+    /// (checkpoints/&lt;experiment&gt;/&lt;tier&gt;/&lt;cell&gt;/), so a store moved by --results keeps its own.</summary>
+    public string CheckpointFolder(string experiment, Tier tier, string cellId) =>
+        Path.Combine(Root, "checkpoints", experiment, tier.Name, cellId);
+
     /// <summary>The cell's record, or null if it has none. A record that cannot be read is moved
     /// aside to `&lt;id&gt;.json.unreadable` (kept for inspection) and reported through
     /// <paramref name="warn"/>, so that the cell runs again.</summary>
@@ -37,7 +42,7 @@ public sealed class ResultStore(string root)
     }
 
     public void Write(RunRecord record) =>
-        AtomicFile.WriteAllText(PathFor(record.Experiment, Repro.Harness.Tier.Parse(record.Tier, "run record tier"), record.Cell), record.ToJson());
+        AtomicFile.WriteAllText(PathFor(record.Experiment, record.Tier, record.Cell), record.ToJson());
 
     /// <summary>Every readable record of an experiment's tier, in file-name order.</summary>
     public IReadOnlyList<RunRecord> ReadAll(string experiment, Tier tier)

@@ -2,10 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Repro.Dynamics;
+using Repro.Training;
 
 namespace Repro.Harness;
-
-public enum RunStatus { Complete, Diverged, Failed }
 
 /// <summary>
 /// The source of truth for one cell: its full configuration and hash, seed, environment, times,
@@ -18,7 +17,8 @@ public sealed class RunRecord
 
     public int Schema { get; init; } = CurrentSchema;
     public required string Experiment { get; init; }
-    public required string Tier { get; init; }
+    public required Tier Tier { get; init; }
+    /// <summary>The cell's id (<see cref="Harness.Cell.Id"/>; "summary" for a tier's summary).</summary>
     public required string Cell { get; init; }
     public required string ConfigHash { get; init; }
     public required JsonObject Config { get; init; }
@@ -37,6 +37,15 @@ public sealed class RunRecord
     public Dictionary<string, double> Scalars { get; init; } = [];
     /// <summary>Textual facts about how a quantity was measured (for example which t_nl criterion).</summary>
     public Dictionary<string, string> Notes { get; init; } = [];
+
+    Cell? point;
+
+    /// <summary>The typed cell, read from the configuration's "cell" object: what readers take beta,
+    /// the learning rate, ||Z0||, the seed and the extra axes from. A summary has none.</summary>
+    [JsonIgnore]
+    public Cell Point => point ??= Config["cell"] is JsonObject cell
+        ? Harness.Cell.FromJson(cell, $"record {Experiment}/{Tier}/{Cell}")
+        : throw new FormatException($"record {Experiment}/{Tier}/{Cell}: its configuration has no cell");
 
     /// <summary>Complete and diverged cells are finished results; failed ones are run again.</summary>
     [JsonIgnore]

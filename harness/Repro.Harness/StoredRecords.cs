@@ -37,7 +37,7 @@ public static class StoredRecords
         try
         {
             var record = RunRecord.Parse(File.ReadAllText(path), path);
-            if (record.Experiment != experiment || record.Tier != tier || record.Cell != cell)
+            if (record.Experiment != experiment || record.Tier.Name != tier || record.Cell != cell)
                 return new(experiment, tier, cell, path, record,
                     $"the record says {record.Experiment}/{record.Tier}/{record.Cell}, its place says {experiment}/{tier}/{cell}");
             return new(experiment, tier, cell, path, record, null);

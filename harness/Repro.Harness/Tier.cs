@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Repro.Harness;
 
 /// <summary>
@@ -6,6 +9,7 @@ namespace Repro.Harness;
 /// for steps, data size and grid with <see cref="Pick{T}"/>, so the smoke tier is the same
 /// experiment made small, not a second code path.
 /// </summary>
+[JsonConverter(typeof(TierJsonConverter))]
 public sealed class Tier
 {
     public static readonly Tier Smoke = new("smoke");
@@ -31,4 +35,17 @@ public sealed class Tier
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } name ? Parse(name, Variable) : Smoke;
 
     public override string ToString() => Name;
+}
+
+/// <summary>A tier in JSON is its name ("smoke"); another name is a JsonException that says which are known.</summary>
+sealed class TierJsonConverter : JsonConverter<Tier>
+{
+    public override Tier Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        string name = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("a tier is a string (smoke, short, full)");
+        try { return Tier.Parse(name, "tier"); }
+        catch (ArgumentException e) { throw new JsonException(e.Message); }
+    }
+
+    public override void Write(Utf8JsonWriter writer, Tier value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name);
 }

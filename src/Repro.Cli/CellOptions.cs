@@ -15,11 +15,11 @@ sealed class CellOptions
         Description = "smoke (seconds, CPU), short (minutes, CPU) or full (the paper's scale, GPU)",
         DefaultValueFactory = _ => Tier.Smoke.Name,
     };
-    readonly Option<string?> beta = Filter("beta", "beta values (e.g. 0.1,1)");
-    readonly Option<string?> etaTilde = Filter("etat", "eta~ = eta beta^2 values (e.g. 0.01,0.1)");
-    readonly Option<string?> eta = Filter("eta", "eta values (matched within 1e-9 relative)");
-    readonly Option<string?> z0 = Filter("z0", "initial logit scales ||Z0|| (init: the model's own)");
-    readonly Option<string?> seed = Filter("seed", "seeds (e.g. 0,1)");
+    readonly Option<string?> beta = Filter(Cell.IdKeys.Beta, "beta values (e.g. 0.1,1)");
+    readonly Option<string?> etaTilde = Filter(Cell.IdKeys.EtaTilde, "eta~ = eta beta^2 values (e.g. 0.01,0.1)");
+    readonly Option<string?> eta = Filter(Cell.IdKeys.Eta, "eta values (matched within 1e-9 relative)");
+    readonly Option<string?> z0 = Filter(Cell.IdKeys.LogitScale, "initial logit scales ||Z0|| (init: the model's own)");
+    readonly Option<string?> seed = Filter(Cell.IdKeys.Seed, "seeds (e.g. 0,1)");
     readonly Option<string[]> axis = new("--axis")
     {
         Description = "name=v1,v2: values of any axis, extra ones included (e.g. --axis net=mlp); repeatable",
@@ -149,8 +149,8 @@ sealed class CellOptions
     {
         var (e, t) = (ExperimentOf(result), TierOf(result));
         var filter = new CellFilter()
-            .Add("beta", result.GetValue(beta)).Add("etat", result.GetValue(etaTilde)).Add("eta", result.GetValue(eta))
-            .Add("z0", result.GetValue(z0)).Add("seed", result.GetValue(seed));
+            .Add(Cell.IdKeys.Beta, result.GetValue(beta)).Add(Cell.IdKeys.EtaTilde, result.GetValue(etaTilde))
+            .Add(Cell.IdKeys.Eta, result.GetValue(eta)).Add(Cell.IdKeys.LogitScale, result.GetValue(z0)).Add(Cell.IdKeys.Seed, result.GetValue(seed));
         foreach (string term in result.GetValue(axis) ?? []) filter.AddAxis(term);
         return filter.Apply(cells, $"{e.Name}/{t}", strict);
     }

@@ -65,7 +65,7 @@ public static class ListCommand
         double Rate(Cell c) => tilde ? c.EtaTilde : c.Eta;
         int all = cells.Select(Rate).Distinct().Count();
         int perBeta = cells.GroupBy(c => c.Beta).Max(g => g.Select(Rate).Distinct().Count());
-        string name = tilde ? "etat" : "eta";
+        string name = tilde ? Cell.IdKeys.EtaTilde : Cell.IdKeys.Eta;
         return perBeta == all ? $"{all} {name}" : $"{perBeta} {name} per beta ({all} in all)";
     }
 

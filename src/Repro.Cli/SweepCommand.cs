@@ -94,10 +94,10 @@ public static class SweepCommand
     static GpuLauncher Launcher(int gpus, CellOptions options, ParseResult result, IExperiment experiment, CliContext context)
     {
         var tier = options.TierOf(result);
-        string device = experiment is Repro.Experiments.IHasRequirements needs ? needs.Device(tier) : "cpu";
+        var device = experiment is Repro.Experiments.IHasRequirements needs ? needs.Device(tier) : Repro.Experiments.RecipeDevice.Cpu;
         // Plain cuda, not cuda:1: each child sees its one GPU as cuda.
-        if (device != "cuda")
-            throw new UsageException($"--gpus: {experiment.Name}/{tier} runs on {device}; --gpus is for a tier on cuda (the full tiers, or --set recipe.device=cuda)");
+        if (device != Repro.Experiments.RecipeDevice.Cuda)
+            throw new UsageException($"--gpus: {experiment.Name}/{tier} runs on {device.ToString().ToLowerInvariant()}; --gpus is for a tier on cuda (the full tiers, or --set recipe.device=cuda)");
         return new GpuLauncher(gpus, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"), Repro.Torch.torch.cuda.device_count(),
             (_, file) => GpuLauncher.Self(options.RunArguments(result, file)), context.Out);
     }

@@ -1,6 +1,5 @@
 using Repro.Data;
 using Repro.Dynamics;
-using Repro.Harness;
 using Repro.Torch;
 using Repro.Torch.Modules;
 using Repro.Torch.Optim;
@@ -45,13 +44,13 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
 
     /// <summary>Called at every logged step with the training loss and accuracy since the last log
     /// (at step 0: on the probe batch).</summary>
-    public Action<CellProgress>? Progress { get; init; }
+    public Action<RunProgress>? Progress { get; init; }
 
     /// <summary>Where the trainer says what it did with a checkpoint (resumed, or why not).</summary>
     public Action<string> Log { get; init; } = message => Console.Error.WriteLine(message);
 
     // The run's state, all of it saved in a checkpoint.
-    CellResult result = new();
+    RunResult result = new();
     readonly TrainingMeans means = new();
     Tensor? z0, ntk0;                     // Z0 = beta z0 on the probe batch, Theta_0
     SGD? optimizer;
@@ -69,7 +68,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
 
     double LearningRate(long step) => options.Eta * options.Schedule.At(step);
 
-    public CellResult Run(CancellationToken cancellation = default)
+    public RunResult Run(CancellationToken cancellation = default)
     {
         if (started) throw new InvalidOperationException("a Trainer runs once; make a new one for another run");
         started = true;
@@ -252,7 +251,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
             result.Curve("train_accuracy").Add(step, accuracy);
         }
         means.Clear();
-        Progress?.Invoke(new CellProgress(step, options.Steps, new Dictionary<string, double> { ["loss"] = loss, ["accuracy"] = accuracy }));
+        Progress?.Invoke(new RunProgress(step, options.Steps, new Dictionary<string, double> { ["loss"] = loss, ["accuracy"] = accuracy }));
     }
 
     /// <summary>
@@ -342,12 +341,8 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     void SaveCheckpoint(long step)
     {
         using var scope = NewDisposeScope();
-        var tensors = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (name, t) in model.state_dict()) tensors.Add(new($"model.{name}", t));
-        foreach (var (name, t) in optimizer!.state_dict()) tensors.Add(new($"optimizer.{name}", t));
-        for (int i = 0; i < ModelGenerators.Count; i++) tensors.Add(new($"generator.{i}", ModelGenerators[i].get_state()));
-        tensors.Add(new("probe.Z0", z0!));
-        if (ntk0 is not null) tensors.Add(new("probe.ntk0", ntk0));
+        var tensors = new CheckpointTensors(model.state_dict(), optimizer!.state_dict(),
+            ModelGenerators.Select(g => g.get_state()).ToList(), z0!, ntk0);
         var state = new CheckpointState(CheckpointState.CurrentFormat, options.ConfigHash, step,
             result.Curves, result.Scalars, result.Notes, means);
         Checkpoint.Write(options.CheckpointPath!, tensors, state);
@@ -369,7 +364,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         try
         {
             var (tensors, state) = Checkpoint.Read(path);
-            try
+            using (tensors)
             {
                 if (state.ConfigHash != options.ConfigHash)
                 {
@@ -377,10 +372,6 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
                     return null;
                 }
                 Restore(path, tensors, state);
-            }
-            finally
-            {
-                foreach (var t in tensors.Values) t.Dispose();
             }
             Report($"resumed from checkpoint {path} at step {state.Step}");
             return state.Step;
@@ -395,7 +386,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
             z0?.Dispose();
             ntk0?.Dispose();
             (z0, ntk0) = (null, null);
-            result = new CellResult { Device = Device.ToString() };
+            result = new RunResult { Device = Device.ToString() };
             means.Clear();
             Report($"checkpoint {path} cannot be resumed ({e.GetType().Name}: {e.Message}): starting over from step 0");
             return null;
@@ -407,42 +398,27 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         }
     }
 
-    void Restore(string path, IReadOnlyDictionary<string, Tensor> tensors, CheckpointState state)
+    void Restore(string path, CheckpointTensors tensors, CheckpointState state)
     {
-        var modelState = new Dictionary<string, Tensor>();
-        var optimizerState = new Dictionary<string, Tensor>();
-        var generatorStates = new Dictionary<int, Tensor>();
-        foreach (var (name, t) in tensors)
-        {
-            int dot = name.IndexOf('.');
-            string group = dot < 0 ? name : name[..dot], rest = dot < 0 ? "" : name[(dot + 1)..];
-            switch (group)
-            {
-                case "model": modelState[rest] = t; break;
-                case "optimizer": optimizerState[rest] = t; break;
-                case "generator" when int.TryParse(rest, out int i) && i >= 0 && i < ModelGenerators.Count: generatorStates[i] = t; break;
-                case "probe" when rest is "Z0" or "ntk0": break;
-                default: throw new InvalidDataException($"{path}: unexpected tensor '{name}' (for {ModelGenerators.Count} model generators)");
-            }
-        }
-        if (generatorStates.Count != ModelGenerators.Count)
-            throw new InvalidDataException($"{path}: holds {generatorStates.Count} generator states; the model has {ModelGenerators.Count} generators");
-        if (!tensors.TryGetValue("probe.Z0", out Tensor? savedZ0) || savedZ0.shape.Length != 2 || savedZ0.shape[0] != probeInputs!.shape[0] || savedZ0.dtype != dtype)
-            throw new InvalidDataException($"{path}: probe.Z0 is missing or does not fit {probeInputs!.shape[0]} probe examples of {dtype}");
-        Tensor? savedNtk = tensors.GetValueOrDefault("probe.ntk0");
+        if (tensors.Generators.Count != ModelGenerators.Count)
+            throw new InvalidDataException($"{path}: holds {tensors.Generators.Count} generator states; the model has {ModelGenerators.Count} generators");
+        Tensor savedZ0 = tensors.Z0;
+        if (savedZ0.shape.Length != 2 || savedZ0.shape[0] != probeInputs!.shape[0] || savedZ0.dtype != dtype)
+            throw new InvalidDataException($"{path}: probe.Z0 does not fit {probeInputs!.shape[0]} probe examples of {dtype}");
+        Tensor? savedNtk = tensors.Ntk0;
         long ntkSize = options.NtkExamples * savedZ0.shape[1];
         bool ntkFits = savedNtk is null ? options.NtkExamples == 0 : savedNtk.shape.SequenceEqual([ntkSize, ntkSize]);
         if (!ntkFits)
             throw new InvalidDataException($"{path}: its probe.ntk0 does not match NtkExamples = {options.NtkExamples}");
 
-        model.load_state_dict(modelState, strict: true, origin: path);
+        model.load_state_dict(tensors.Model, strict: true, origin: path);
         using (NewDisposeScope())
-            optimizer!.load_state_dict(optimizerState.ToDictionary(kv => kv.Key, kv => kv.Value.to(Device)));
-        foreach (var (i, s) in generatorStates) ModelGenerators[i].set_state(s);
+            optimizer!.load_state_dict(tensors.Optimizer.ToDictionary(kv => kv.Key, kv => kv.Value.to(Device)));
+        for (int i = 0; i < ModelGenerators.Count; i++) ModelGenerators[i].set_state(tensors.Generators[i]);
         z0 = savedZ0.to(Device).DetachFromDisposeScope();
         ntk0 = savedNtk?.to(Device).DetachFromDisposeScope();
 
-        result = new CellResult { Device = Device.ToString() };
+        result = new RunResult { Device = Device.ToString() };
         foreach (var (name, curve) in state.Curves) result.Curves[name] = curve;
         foreach (var (name, value) in state.Scalars) result.Scalars[name] = value;
         foreach (var (name, note) in state.Notes) result.Notes[name] = note;

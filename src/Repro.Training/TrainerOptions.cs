@@ -69,7 +69,7 @@ public sealed record TrainerOptions
     /// <summary>cuDNN and TF32 on a CUDA device (set before the first step); ignored on the CPU.</summary>
     public CudaPolicy Cuda { get; init; } = new();
 
-    public string? CheckpointPath => CheckpointDirectory is null ? null : Path.Combine(CheckpointDirectory, "checkpoint.safetensors");
+    public string? CheckpointPath => CheckpointDirectory is null ? null : Checkpoint.PathIn(CheckpointDirectory);
 
     /// <summary>Throws an ArgumentException that names the first bad option and what it accepts.</summary>
     public void Validate()

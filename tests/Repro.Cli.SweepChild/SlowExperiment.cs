@@ -1,5 +1,7 @@
 using Repro.Dynamics;
+using Repro.Experiments;
 using Repro.Harness;
+using Repro.Training;
 
 namespace Repro.Cli.SweepChild;
 
@@ -47,12 +49,12 @@ public sealed class SlowExperiment : Experiment<SlowSettings>
 
     public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => Needs;
 
-    protected override CellResult Run(CellContext<SlowSettings> context)
+    protected override RunResult Run(CellContext context, SlowSettings settings)
     {
         Interlocked.Increment(ref runs);
-        var (cell, steps) = (context.Cell, context.Settings.Steps);
+        var (cell, steps) = (context.Cell, settings.Steps);
         if (cell.Seed == FailSeed) throw new InvalidOperationException($"slow-test fails at seed {cell.Seed} on purpose");
-        var result = new CellResult();
+        var result = new RunResult();
         var loss = result.Curve("train_loss");
         for (int step = 0; step <= steps; step++)
         {
@@ -66,7 +68,7 @@ public sealed class SlowExperiment : Experiment<SlowSettings>
             }
             double value = Math.Log(4) * Math.Exp(-cell.EtaTilde * step) + 0.01 * cell.Seed;
             loss.Add(step, value);
-            context.Progress(new CellProgress(step, steps, new Dictionary<string, double> { ["loss"] = value, ["accuracy"] = 1 - value / 2 }));
+            context.Progress(new RunProgress(step, steps, new Dictionary<string, double> { ["loss"] = value, ["accuracy"] = 1 - value / 2 }));
         }
         result.Scalars["final_test_accuracy"] = 0.5 + 0.1 * Math.Log10(cell.Beta * 100) / 3 + 0.01 * cell.Seed;
         if (Scanned)

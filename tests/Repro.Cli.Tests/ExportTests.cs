@@ -1,6 +1,8 @@
 using Parquet;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Cli.Tests;
 
 /// <summary>`repro export`: one row per record, nothing dropped (failed, diverged and unreadable

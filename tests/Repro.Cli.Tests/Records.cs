@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Repro.Dynamics;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Cli.Tests;
 
 /// <summary>Run records made with the harness's own types, for reports of known content.</summary>
@@ -20,7 +22,7 @@ static class Records
         var started = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
         var record = new RunRecord
         {
-            Experiment = experiment, Tier = tier.Name, Cell = cell.Id, ConfigHash = CanonicalJson.Hash(config), Config = config,
+            Experiment = experiment, Tier = tier, Cell = cell.Id, ConfigHash = CanonicalJson.Hash(config), Config = config,
             Seed = cell.Seed, CodeFingerprint = "test", Environment = Environment, StartedAt = started, EndedAt = started.AddSeconds(2.5),
             Status = status,
             Error = status == RunStatus.Failed ? "System.InvalidOperationException: out of memory on purpose\n   at Somewhere()" : null,

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Repro.Dynamics;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Cli.Tests;
 
 /// <summary>

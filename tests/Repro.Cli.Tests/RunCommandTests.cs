@@ -1,6 +1,8 @@
 using Repro.Cli.SweepChild;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Cli.Tests;
 
 /// <summary>`repro run` and `repro list` in-process: filters pick cells, records go to the same

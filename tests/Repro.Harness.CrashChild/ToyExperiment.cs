@@ -1,5 +1,7 @@
 using Repro.Dynamics;
+using Repro.Experiments;
 using Repro.Harness;
+using Repro.Training;
 
 namespace Repro.Harness.CrashChild;
 
@@ -10,7 +12,8 @@ public sealed record ToySettings(int Steps);
 public sealed class ToyExperiment : Experiment<ToySettings>
 {
     public int Runs;
-    public int Steps { get; set; } = 10;
+    /// <summary>The default of the steps setting; set before the first run (settings are made once per tier).</summary>
+    public int Steps { get; init; } = 10;
     public Grid? GridOverride { get; set; }
 
     public override string Name => "toy";
@@ -25,13 +28,13 @@ public sealed class ToyExperiment : Experiment<ToySettings>
         Seeds = [0, 1],
     };
 
-    protected override CellResult Run(CellContext<ToySettings> context)
+    protected override RunResult Run(CellContext context, ToySettings settings)
     {
         Interlocked.Increment(ref Runs);
         if (context.Cell.Seed == 13) throw new InvalidOperationException("toy failure at seed 13");
-        var result = new CellResult();
+        var result = new RunResult();
         var loss = result.Curve("train_loss");
-        for (int step = 0; step <= context.Settings.Steps; step++)
+        for (int step = 0; step <= settings.Steps; step++)
             loss.Add(step, context.Cell.Beta * Math.Exp(-context.Cell.EtaTilde * step) + context.Cell.Seed);
         result.Scalars["loss0"] = loss.Values[0];
         result.Scalars["nan"] = double.NaN;

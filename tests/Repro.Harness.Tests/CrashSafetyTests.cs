@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Repro.Harness.CrashChild;
 
+using Repro.Training;
+
 namespace Repro.Harness.Tests;
 
 /// <summary>A process killed halfway through writing a record leaves no partial record, and the

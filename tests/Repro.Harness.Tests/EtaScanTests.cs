@@ -36,7 +36,7 @@ public class EtaScanTests
         foreach (var s in slices)
         {
             Assert.That(s.Scores[s.Rates.ToList().IndexOf(s.Best!.Value)], Is.EqualTo(s.Scores.Max()));
-            Assert.That(records.Count(r => r.Config["cell"]!["beta"]!.GetValue<double>() == s.Beta && r.Config["cell"]!["logitScale"]!.GetValue<double>() == 30), Is.EqualTo(2),
+            Assert.That(records.Count(r => r.Point.Beta == s.Beta && r.Point.LogitScale == 30), Is.EqualTo(2),
                 "||Z0|| = 30 runs at eta* only, every seed");
         }
         Assert.That(records.Select(r => r.Cell).Distinct().Count(), Is.EqualTo(records.Count), "no cell runs twice");

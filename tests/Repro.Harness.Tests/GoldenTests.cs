@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using Repro.Training;
+
 namespace Repro.Harness.Tests;
 
 public class GoldenTests
@@ -9,7 +11,7 @@ public class GoldenTests
     static RunRecord Record(string hashSeed = "a", int steps = 10) => new()
     {
         Experiment = "toy",
-        Tier = "smoke",
+        Tier = Tier.Smoke,
         Cell = "beta=1_etat=0.1_z0=1_seed=0",
         ConfigHash = CanonicalJson.Hash(new JsonObject { ["steps"] = steps, ["x"] = hashSeed }),
         Config = new JsonObject { ["steps"] = steps, ["x"] = hashSeed },

@@ -1,5 +1,7 @@
 using Repro.Harness.CrashChild;
 
+using Repro.Training;
+
 namespace Repro.Harness.Tests;
 
 public class ResultStoreTests
@@ -42,8 +44,7 @@ public class ResultStoreTests
         var (_, runner, log) = Make(dir);
         var toy = new ToyExperiment();
         RunGrid(runner, toy);
-        toy.Steps = 11;
-        Assert.That(RunGrid(runner, toy), Is.EqualTo(4));
+        Assert.That(RunGrid(runner, (ToyExperiment)toy.WithSettings(["steps=11"], Tier.Smoke)), Is.EqualTo(4));
         Assert.That(log, Has.Some.Contains("another configuration"));
     }
 

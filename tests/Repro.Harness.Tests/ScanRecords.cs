@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Repro.Dynamics;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Harness.Tests;
 
 /// <summary>Records of planted outcomes, for the eta scan and the claims: a cell's validation and test
@@ -23,7 +25,7 @@ static class ScanRecords
         bool diverged = double.IsNaN(accuracy);
         var record = new RunRecord
         {
-            Experiment = "planted", Tier = "smoke", Cell = cell.Id, ConfigHash = CanonicalJson.Hash(config), Config = config,
+            Experiment = "planted", Tier = Tier.Smoke, Cell = cell.Id, ConfigHash = CanonicalJson.Hash(config), Config = config,
             Seed = cell.Seed, CodeFingerprint = "test", Environment = Environment, StartedAt = at, EndedAt = at,
             Status = diverged ? RunStatus.Diverged : RunStatus.Complete, DivergenceStep = diverged ? 3 : null,
         };

@@ -1,4 +1,4 @@
-using Repro.Harness;
+
 using Repro.Torch;
 using Repro.Torch.Optim;
 using static Repro.Torch.torch;
@@ -33,7 +33,7 @@ public class CheckpointTests
     };
 
     /// <summary>The uninterrupted run every test compares with (made once: it never changes).</summary>
-    static readonly Lazy<(CellResult result, Dictionary<string, double[]> state)> Straight = new(() =>
+    static readonly Lazy<(RunResult result, Dictionary<string, double[]> state)> Straight = new(() =>
     {
         using var dir = new TempDirectory();
         var straight = Run(Options(dir.Path));
@@ -43,8 +43,8 @@ public class CheckpointTests
 
     /// <summary>One run of TinyBnNet (batch norm and dropout) on 96 examples in batches of 16
     /// (6 per epoch, so checkpoints fall inside epochs); returns its result and final state.</summary>
-    static (CellResult result, Dictionary<string, double[]> state) Run(TrainerOptions options, List<string>? log = null,
-        Action<CellProgress>? progress = null, CancellationToken cancellation = default, int hidden = 16)
+    static (RunResult result, Dictionary<string, double[]> state) Run(TrainerOptions options, List<string>? log = null,
+        Action<RunProgress>? progress = null, CancellationToken cancellation = default, int hidden = 16)
     {
         using var data = new TeacherData();
         using var dropout = new Generator(3);
@@ -60,7 +60,7 @@ public class CheckpointTests
         return (result, Compare.State(model));
     }
 
-    static void AssertSameRun((CellResult result, Dictionary<string, double[]> state) a, (CellResult result, Dictionary<string, double[]> state) b)
+    static void AssertSameRun((RunResult result, Dictionary<string, double[]> state) a, (RunResult result, Dictionary<string, double[]> state) b)
     {
         Assert.That(b.result.Status, Is.EqualTo(a.result.Status));
         Assert.That(b.result.Curves.Keys, Is.EquivalentTo(a.result.Curves.Keys));

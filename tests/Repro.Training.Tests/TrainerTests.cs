@@ -1,5 +1,5 @@
 using Repro.Dynamics;
-using Repro.Harness;
+
 using Repro.Models;
 using Repro.Torch;
 using Repro.Torch.Optim;
@@ -15,7 +15,7 @@ public class TrainerTests
         using var data = new TeacherData(train: 256, test: 128);
         using var g = new Generator(5);
         using var model = new Mlp([TeacherData.Features, 32, TeacherData.Classes], "tanh", g, ScalarType.Float64);
-        var progress = new List<CellProgress>();
+        var progress = new List<RunProgress>();
         var result = new Trainer(model, data.Data(batchSize: 32), new TrainerOptions
         {
             Eta = 0.2, Momentum = 0.9, Steps = 150, LogEvery = 10, EvalEvery = 50, NtkExamples = 2,

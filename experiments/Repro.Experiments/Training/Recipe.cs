@@ -5,26 +5,64 @@ using Repro.Torch.Optim;
 
 namespace Repro.Experiments;
 
-/// <summary>
-/// How a model experiment trains, one record per tier, serialized into every cell's configuration
-/// (so changing a value changes the cell's hash). The learning rate is not here: it is the grid's.
-/// </summary>
-public sealed record Recipe(
-    int BatchSize,
-    long Steps,
-    double Momentum,
-    double WeightDecay,
-    string Schedule,          // constant | cosine | step (Gamma at the fractions Milestones of Steps)
-    double[] Milestones,      // step schedule: fractions of Steps where the rate is multiplied by Gamma
-    double Gamma,
-    bool Augment,             // random crop and flip (images)
-    long LogEvery,            // training means and progress (the probes have their own schedule, Probes)
-    long EvalEvery,           // test loss and accuracy (0: at the end only)
-    long CheckpointEvery,     // 0: none (a killed cell starts over)
-    int ProbeExamples,        // THEORY.md's fixed probe batch
-    int NtkExamples,          // empirical NTK on this many probe examples (0: off)
-    string Device)            // cpu | cuda
+/// <summary>The shape of the learning rate over training.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Schedule>))]
+public enum Schedule
 {
+    [JsonStringEnumMemberName("constant")] Constant,
+    /// <summary>Cosine decay to 0 at the last step.</summary>
+    [JsonStringEnumMemberName("cosine")] Cosine,
+    /// <summary>Multiplied by <see cref="Recipe.Gamma"/> at each of <see cref="Recipe.Milestones"/>.</summary>
+    [JsonStringEnumMemberName("step")] Step,
+}
+
+/// <summary>Where a recipe trains. A GPU's index is chosen outside (CUDA_VISIBLE_DEVICES, `repro sweep --gpus`).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RecipeDevice>))]
+public enum RecipeDevice
+{
+    [JsonStringEnumMemberName("cpu")] Cpu,
+    [JsonStringEnumMemberName("cuda")] Cuda,
+}
+
+/// <summary>How weight decay enters the eta~ parametrization (<see cref="Recipe.WeightDecayScaling"/>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WeightDecayScaling>))]
+public enum WeightDecayScaling
+{
+    [JsonStringEnumMemberName("fixed")] Fixed,
+    [JsonStringEnumMemberName("off")] Off,
+    [JsonStringEnumMemberName("beta2")] Beta2,
+}
+
+/// <summary>
+/// How a model experiment trains, one per tier, serialized into every cell's configuration (so
+/// changing a value changes the cell's hash). The defaults are a short CPU run (constant rate, SGD
+/// momentum 0.9, no weight decay, evaluated at the end, no checkpoints, no kernel); a tier states
+/// the rest and what differs. The learning rate is not here: it is the grid's.
+/// </summary>
+public sealed record Recipe
+{
+    public required int BatchSize { get; init; }
+    public required long Steps { get; init; }
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; }
+    public Schedule Schedule { get; init; } = Schedule.Constant;
+    /// <summary>Step schedule: fractions of Steps where the rate is multiplied by Gamma.</summary>
+    public double[] Milestones { get; init; } = [];
+    public double Gamma { get; init; } = 1;
+    /// <summary>Random crop and flip (images).</summary>
+    public bool Augment { get; init; }
+    /// <summary>Training means and progress (the probes have their own schedule, Probes).</summary>
+    public required long LogEvery { get; init; }
+    /// <summary>Test loss and accuracy (0: at the end only).</summary>
+    public long EvalEvery { get; init; }
+    /// <summary>0: none (a killed cell starts over).</summary>
+    public long CheckpointEvery { get; init; }
+    /// <summary>THEORY.md's fixed probe batch.</summary>
+    public required int ProbeExamples { get; init; }
+    /// <summary>Empirical NTK on this many probe examples (0: off).</summary>
+    public int NtkExamples { get; init; }
+    public RecipeDevice Device { get; init; } = RecipeDevice.Cpu;
+
     /// <summary>Where r, entropy and the probe loss are measured (t_learn's resolution): every step
     /// to 4, then x sqrt(2), whatever LogEvery is.</summary>
     public ProbeSchedule Probes { get; init; } = new();
@@ -38,12 +76,12 @@ public sealed record Recipe(
     public int? NtkSeeds { get; init; }
 
     /// <summary>
-    /// How weight decay enters the eta~ parametrization: "fixed" (WeightDecay at every beta, the standard
+    /// How weight decay enters the eta~ parametrization: fixed (WeightDecay at every beta, the standard
     /// recipe: the per-step shrink eta wd = eta~ wd / beta^2 then grows 1e6-fold from beta = 10 to 1e-2
-    /// at fixed eta~), "off" (none), or "beta2" (WeightDecay beta^2, so that eta wd = eta~ wd at every
+    /// at fixed eta~), off (none), or beta2 (WeightDecay beta^2, so that eta wd = eta~ wd at every
     /// beta: weight decay stays inside the parametrization in which runs at equal eta~ coincide).
     /// </summary>
-    public string WeightDecayScaling { get; init; } = "fixed";
+    public WeightDecayScaling WeightDecayScaling { get; init; } = WeightDecayScaling.Fixed;
 
     /// <summary>cuDNN autotuning, cuDNN determinism and TF32 on a GPU (CudaPolicy's defaults: the
     /// paper's fp32, repeatable). Written out only where a tier runs on cuda, so that CPU tiers'
@@ -52,23 +90,26 @@ public sealed record Recipe(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CudaPolicy? Cuda { get; init; }
 
+    /// <summary>The same recipe on a GPU, with CudaPolicy's defaults written into the configuration.</summary>
+    public Recipe OnCuda() => this with { Device = RecipeDevice.Cuda, Cuda = new() };
+
     /// <summary>The weight decay of a cell at <paramref name="beta"/>.</summary>
     public double WeightDecayAt(double beta) => WeightDecayScaling switch
     {
-        "fixed" => WeightDecay,
-        "off" => 0,
-        "beta2" => WeightDecay * beta * beta,
-        _ => throw new ArgumentException($"recipe weightDecayScaling '{WeightDecayScaling}' is not fixed, off or beta2", nameof(WeightDecayScaling)),
+        WeightDecayScaling.Fixed => WeightDecay,
+        WeightDecayScaling.Off => 0,
+        WeightDecayScaling.Beta2 => WeightDecay * beta * beta,
+        _ => throw new ArgumentOutOfRangeException(nameof(WeightDecayScaling), WeightDecayScaling, null),
     };
 
     /// <summary>The shape of the learning rate (lr = 1; the trainer multiplies it by eta).</summary>
     public LearningRateSchedule ScheduleShape() => Schedule switch
     {
-        "constant" => new ConstantSchedule(1),
-        "cosine" => new CosineSchedule(1, Steps),
-        "step" => new StepSchedule(1, Gamma, Milestones.Select(f => (long)Math.Round(f * Steps)).ToArray()),
-        _ => throw new ArgumentException($"recipe schedule '{Schedule}' is not constant, cosine or step", nameof(Schedule)),
+        Schedule.Constant => new ConstantSchedule(1),
+        Schedule.Cosine => new CosineSchedule(1, Steps),
+        Schedule.Step => new StepSchedule(1, Gamma, Milestones.Select(f => (long)Math.Round(f * Steps)).ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, null),
     };
 
-    public Device TorchDevice() => Repro.Torch.Device.Parse(Device);
+    public Device TorchDevice() => Device == RecipeDevice.Cuda ? Repro.Torch.Device.CUDA : Repro.Torch.Device.CPU;
 }

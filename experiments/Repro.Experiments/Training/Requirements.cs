@@ -12,8 +12,8 @@ namespace Repro.Experiments;
 /// </summary>
 public interface IHasRequirements
 {
-    /// <summary>The device the tier's recipe runs on ("cpu" or "cuda").</summary>
-    string Device(Tier tier);
+    /// <summary>The device the tier's recipe runs on.</summary>
+    RecipeDevice Device(Tier tier);
 }
 
 public static class Requirements
@@ -28,9 +28,9 @@ public static class Requirements
     ];
 
     /// <summary>Empty when the recipe's device can run; else why not.</summary>
-    static IEnumerable<string> Device(string device)
+    static IEnumerable<string> Device(RecipeDevice device)
     {
-        if (device != "cuda") yield break;
+        if (device != RecipeDevice.Cuda) yield break;
         if (!TorchRuntime.CudaBuilt)
             yield return $"CUDA: the recipe runs on cuda, but libtorch {TorchRuntime.Version} was built without CUDA " +
                          "(set LIBTORCH to a CUDA libtorch and rebuild, on a machine with a GPU)";

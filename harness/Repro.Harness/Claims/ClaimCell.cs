@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using Repro.Training;
+
 namespace Repro.Harness;
 
 /// <summary>What the claims read of one run record.</summary>
@@ -18,17 +20,12 @@ public sealed record ClaimCell(
     double TLearn,        // NaN when censored or absent
     double Score)         // what the eta scan selects by (EtaScan.Score: validation accuracy, 0 when diverged or failed)
 {
-    static readonly string[] BuiltIn = ["beta", "eta", "etaTilde", "learningRateGivenAs", "logitScale", "seed"];
-
     public static ClaimCell From(RunRecord r)
     {
-        var cell = r.Config["cell"]?.AsObject() ?? throw new FormatException($"record {r.Cell}: no 'cell' in its configuration");
-        double Get(string name) => cell[name]?.GetValue<double>() ?? throw new FormatException($"record {r.Cell}: cell has no '{name}'");
+        var cell = r.Point;
         double Scalar(string name) => r.Scalars.GetValueOrDefault(name, double.NaN);
-        bool givenAsTilde = cell["learningRateGivenAs"]?.GetValue<string>() != "eta";
-        double? target = cell["logitScale"] is JsonValue z ? z.GetValue<double>() : null;
-        string variant = string.Join(",", cell.Where(kv => !BuiltIn.Contains(kv.Key)).Select(kv => $"{kv.Key}={kv.Value}"));
-        return new ClaimCell(Get("beta"), givenAsTilde ? Get("etaTilde") : Get("eta"), Get("eta"), target, target ?? Scalar("z0_norm"), cell["seed"]?.GetValue<int>() ?? throw new FormatException($"record {r.Cell}: cell has no 'seed'"), variant,
+        return new ClaimCell(cell.Beta, cell.LearningRateIsEtaTilde ? cell.EtaTilde : cell.Eta, cell.Eta, cell.LogitScale,
+            cell.LogitScale ?? Scalar("z0_norm"), cell.Seed, cell.Variant(","),
             r.Status == RunStatus.Diverged,
             r.Status == RunStatus.Complete ? Scalar("final_test_accuracy") : double.NaN,
             Scalar("test_ece"), Scalar("test_ece_t_star"), Scalar("t_learn"), EtaScan.Score(r));

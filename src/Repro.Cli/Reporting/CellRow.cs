@@ -1,7 +1,7 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Repro.Dynamics;
 using Repro.Harness;
+
+using Repro.Training;
 
 namespace Repro.Cli.Reporting;
 
@@ -48,13 +48,11 @@ public sealed record CellRow(
     public static CellRow Of(StoredRecord stored)
     {
         if (stored.Record is not { } record)
-            return FromId(stored) with { Status = Unreadable, Problem = stored.Problem };
-        var cell = record.Config["cell"] as JsonObject;
-        string[] axes = ["beta", "eta", "etaTilde", "learningRateGivenAs", "logitScale", "seed"];
-        string variant = cell is null ? "" : string.Join(", ", cell.Where(kv => !axes.Contains(kv.Key)).Select(kv => $"{kv.Key}={Text(kv.Value)}"));
+            return Unplaced(stored, Harness.Cell.FromId(stored.Cell)) with { Status = Unreadable, Problem = stored.Problem };
+        var cell = record.Point;
         return new CellRow(stored.Experiment, stored.Tier, stored.Cell, stored.Path,
-            Number(cell?["beta"]), Number(cell?["eta"]), Number(cell?["etaTilde"]), Number(cell?["logitScale"]), record.Seed,
-            variant, record.Status.ToString().ToLowerInvariant(), record.DivergenceStep, AccuracyOf(record), FinalLossOf(record),
+            cell.Beta, cell.Eta, cell.EtaTilde, cell.LogitScale, cell.Seed,
+            cell.Variant(), record.Status.ToString().ToLowerInvariant(), record.DivergenceStep, AccuracyOf(record), FinalLossOf(record),
             (record.EndedAt - record.StartedAt).TotalSeconds,
             stored.Problem ?? record.Error, record.Curves.GetValueOrDefault("train_loss"))
         {
@@ -86,21 +84,9 @@ public sealed record CellRow(
 
     static double? LastFinite(Curve curve) => curve.Values.Where(double.IsFinite).Select(v => (double?)v).LastOrDefault();
 
-    static double? Number(JsonNode? node) => node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) ? d : null;
-
-    static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s! : node?.ToJsonString() ?? "null";
-
-    /// <summary>An unreadable file's cell, from its id (`beta=0.1_etat=0.01_z0=1_seed=0`), so that
-    /// figures can still place it.</summary>
-    static CellRow FromId(StoredRecord stored)
-    {
-        var parts = stored.Cell.Split('_').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
-        double? Get(string key) => parts.TryGetValue(key, out string? s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : null;
-        double? beta = Get("beta"), etaTilde = Get("etat"), eta = Get("eta");
-        if (beta is { } b) (eta, etaTilde) = (eta ?? etaTilde / (b * b), etaTilde ?? eta * b * b);
-        string[] builtIn = ["beta", "etat", "eta", "z0", "seed"];
-        return new CellRow(stored.Experiment, stored.Tier, stored.Cell, stored.Path, beta, eta, etaTilde, Get("z0"),
-            (int?)Get("seed"), string.Join(", ", parts.Where(kv => !builtIn.Contains(kv.Key)).Select(kv => $"{kv.Key}={kv.Value}")),
-            Unreadable, null, null, null, null, null, null);
-    }
+    /// <summary>An unreadable file's row: its cell from the file's name, when that is a cell id,
+    /// so that figures can still place it.</summary>
+    static CellRow Unplaced(StoredRecord stored, Cell? cell) =>
+        new(stored.Experiment, stored.Tier, stored.Cell, stored.Path, cell?.Beta, cell?.Eta, cell?.EtaTilde, cell?.LogitScale,
+            cell?.Seed, cell?.Variant() ?? "", Unreadable, null, null, null, null, null, null);
 }

@@ -13,7 +13,7 @@ namespace Repro.Cli.Running;
 public sealed class CellFilter
 {
     /// <summary>The built-in axes, as options and as `--axis` names.</summary>
-    public static readonly string[] BuiltIn = ["beta", "etat", "eta", "z0", "seed"];
+    public static IReadOnlyList<string> BuiltIn => Cell.IdKeys.All;
 
     readonly List<(string Axis, IReadOnlyList<string> Values)> terms = [];
 
@@ -71,18 +71,18 @@ public sealed class CellFilter
     /// <summary>The cell's value on an axis: a number, bool, string, or null (z0 of the model's own initialization).</summary>
     static object? ValueOf(Cell cell, string axis) => axis switch
     {
-        "beta" => cell.Beta,
-        "etat" => cell.EtaTilde,
-        "eta" => cell.Eta,
-        "z0" => cell.LogitScale,
-        "seed" => cell.Seed,
+        Cell.IdKeys.Beta => cell.Beta,
+        Cell.IdKeys.EtaTilde => cell.EtaTilde,
+        Cell.IdKeys.Eta => cell.Eta,
+        Cell.IdKeys.LogitScale => cell.LogitScale,
+        Cell.IdKeys.Seed => cell.Seed,
         _ => cell.Extra.First(kv => kv.Key == axis).Value,
     };
 
     /// <summary>A filter value in the type of the axis (as <paramref name="sample"/> has it).</summary>
     static object? Parse(string axis, string text, object? sample)
     {
-        if (axis == "z0" && text == "init") return null;
+        if (axis == Cell.IdKeys.LogitScale && text == "init") return null;
         switch (sample)
         {
             case double or int or long or null:

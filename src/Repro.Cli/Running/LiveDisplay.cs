@@ -1,6 +1,8 @@
 using Repro.Harness;
 using Spectre.Console;
 
+using Repro.Training;
+
 namespace Repro.Cli.Running;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed class LiveDisplay(TextWriter terminal) : ISweepDisplay
         public void CellStarted(int position, Cell cell) =>
             current = context.AddTask(Markup.Escape($"  {cell.Id}"), maxValue: 1);
 
-        public void CellProgressed(Cell cell, CellProgress progress)
+        public void CellProgressed(Cell cell, RunProgress progress)
         {
             if (current is null) return;
             current.MaxValue = Math.Max(1, progress.TotalSteps);

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Cli.Running;
 
 /// <summary>How a cell's progress reads in a bar or a log line: "step 120/1000 loss=0.5321 accuracy=0.82".</summary>
 static class MetricsText
 {
-    public static string Of(CellProgress progress)
+    public static string Of(RunProgress progress)
     {
         string metrics = string.Join(" ", progress.Metrics.Select(m => $"{m.Key}={m.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
         return $"step {progress.Step}/{progress.TotalSteps}" + (metrics.Length > 0 ? " " + metrics : "");

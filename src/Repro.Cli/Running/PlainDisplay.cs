@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Cli.Running;
 
 /// <summary>
@@ -46,7 +48,7 @@ public sealed class PlainDisplay(TextWriter output) : ISweepDisplay
             Line($"{Prefix(cell)}: started");
         }
 
-        public void CellProgressed(Cell cell, CellProgress progress)
+        public void CellProgressed(Cell cell, RunProgress progress)
         {
             var elapsed = cellClock.Elapsed;
             if (elapsed - lastLine < Every) return;

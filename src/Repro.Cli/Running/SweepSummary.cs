@@ -1,5 +1,7 @@
 using Repro.Harness;
 
+using Repro.Training;
+
 namespace Repro.Cli.Running;
 
 /// <summary>How a sweep went: its cells' records and whether it was cancelled before the end.</summary>

@@ -1,3 +1,4 @@
+using Repro.Dynamics;
 using Repro.Harness;
 using Repro.Models;
 using Repro.Torch;
@@ -5,15 +6,43 @@ using Repro.Training;
 
 namespace Repro.Experiments;
 
-/// <summary>
-/// One cell of a model experiment (WRN, ResNet-50, GRU): the Trainer with the cell's beta, eta and
-/// ||Z0|| and the tier's recipe, its checkpoint in the results store beside the cell's record (a
-/// killed Full cell resumes), and the quantities its golden snapshot pins.
-/// </summary>
-static class ModelCell
+/// <summary>The settings every model experiment has: how it trains.</summary>
+public interface IModelSettings
 {
-    public static CellResult Train<TSettings>(Experiment<TSettings> experiment, CellContext<TSettings> context, Classifier model,
-        TrainingData data, Recipe recipe, IReadOnlyList<Generator> modelGenerators) where TSettings : notnull
+    Recipe Recipe { get; }
+}
+
+/// <summary>
+/// What the model experiments (WRN, ResNet-50, GRU) share: a tier's requirements (its recipe's
+/// device and its dataset) checked before a cell builds anything, the Trainer with the cell's beta,
+/// eta and ||Z0|| and the tier's recipe, its checkpoint in the cell's folder of the result store (a
+/// killed Full cell resumes), THEORY.md's pinned quantities and their tolerance, and a claims
+/// summary in every tier. An experiment says what data its settings read and how a cell builds its
+/// data and model (<see cref="RunCell"/>).
+/// </summary>
+public abstract class ModelExperiment<TSettings> : Experiment<TSettings>, IHasRequirements where TSettings : IModelSettings
+{
+    /// <summary>The files the settings' dataset reads (null: synthetic, made from the seed).</summary>
+    protected abstract DataNeed? DataNeed(TSettings settings);
+
+    /// <summary>Builds the cell's data and model and trains it with <see cref="Train"/>.</summary>
+    protected abstract RunResult RunCell(CellContext context, TSettings settings);
+
+    public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => DataNeed(Settings(tier)) is { } need ? [need] : [];
+
+    public RecipeDevice Device(Tier tier) => Settings(tier).Recipe.Device;
+
+    protected sealed override RunResult Run(CellContext context, TSettings settings)
+    {
+        Requirements.Check(this, context.Tier);
+        return RunCell(context, settings);
+    }
+
+    /// <summary>Trains <paramref name="model"/> on <paramref name="data"/> with the cell's beta, eta
+    /// and ||Z0||; <paramref name="modelGenerators"/> are the generators it draws from while training
+    /// (their states go into the checkpoint).</summary>
+    protected static RunResult Train(CellContext context, Classifier model, TrainingData data, Recipe recipe,
+        IReadOnlyList<Generator> modelGenerators)
     {
         var cell = context.Cell;
         var options = new TrainerOptions
@@ -29,11 +58,8 @@ static class ModelCell
             NtkProbes = recipe.NtkProbes,
             EvalEvery = recipe.EvalEvery,
             CheckpointEvery = recipe.CheckpointEvery,
-            CheckpointDirectory = recipe.CheckpointEvery > 0
-                ? Path.Combine(ReproPaths.Results, "checkpoints", experiment.Name, context.Tier.Name, cell.Id)
-                : null,
-            // A checkpoint is resumed only by the configuration that wrote it.
-            ConfigHash = CanonicalJson.Hash(experiment.Config(context.Tier, cell)),
+            CheckpointDirectory = recipe.CheckpointEvery > 0 ? context.CheckpointFolder : null,
+            ConfigHash = context.ConfigHash,
             LogitScale = cell.LogitScale,
             NtkExamples = recipe.NtkSeeds is { } seeds && cell.Seed >= seeds ? 0 : recipe.NtkExamples,
             Device = recipe.TorchDevice(),
@@ -51,17 +77,20 @@ static class ModelCell
 
     /// <summary>The eta~ grid c * beta of one beta (THEORY.md: eta* ~ 1/beta, so eta~* ~ beta), to 12
     /// significant digits so that cell ids read 0.005, not 0.005000000000000001.</summary>
-    public static double[] EtaTildeAround(double beta, IEnumerable<double> c) =>
+    protected static double[] EtaTildeAround(double beta, IEnumerable<double> c) =>
         c.Select(x => double.Parse((x * beta).ToString("G12", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    // Every tier's claims table (ModelFixture.ClaimsAtThisScale), the Full tier's too (its cells are not pinned).
+    public override bool HasSummary(Tier tier) => true;
 
     /// <summary>Float32 training on CPU is deterministic for a given machine type, BLAS and thread
     /// count; across them a few dozen steps amplify round-off to ~1e-5 relative.</summary>
-    public static Tolerance Tolerance { get; } = new(Rtol: 1e-4, Atol: 1e-6);
+    protected override Tolerance DefaultTolerance => new(Rtol: 1e-4, Atol: 1e-6);
 
     /// <summary>The pinned quantities of THEORY.md: loss0, ||Z0||, dloss_dt0, entropy0, the
     /// timescales (t_learn, t_nl_ntk, their censoring flags and bounds), the final, peak and
     /// calibration quantities, and the curves at their logged or probed steps.</summary>
-    public static IEnumerable<Quantity> Golden(RunRecord record)
+    protected override IEnumerable<Quantity> Golden(RunRecord record)
     {
         string[] timescales = ["t_learn", "t_nl_ntk"];
         string[] scalars = ["loss0", "z0_norm", "dloss_dt0", "entropy0", "final_test_loss", "final_test_accuracy",
