@@ -1,5 +1,6 @@
 // resnet50-imagenet: torchvision's ResNet-50 trained with the beta cross-entropy over beta x eta~ x ||Z0||.
-// Smoke: synthetic 64x64 images, ResNet-50 at width 8, a few dozen steps, two betas.
+// Smoke: synthetic 64x64 images written as JPEG class folders and read through the ImageNet path
+//        (ImageFolder, TurboJPEG, crops and flips), ResNet-50 at width 8, a few dozen steps, two betas.
 // Short: the ImageNet path end to end (JPEG class folders, TurboJPEG decoding, random resized crops
 //        and flips, resize and center crop for evaluation) on an ImageNet-style folder made of
 //        skimage's sample JPEGs (one class per photograph), ResNet-50 at width 16, 64x64 crops.
@@ -18,16 +19,17 @@ namespace Repro.Experiments;
 [JsonConverter(typeof(JsonStringEnumConverter<ResNetDataset>))]
 public enum ResNetDataset
 {
-    [JsonStringEnumMemberName("synthetic")] Synthetic,
+    /// <summary>Synthetic images written as JPEG class folders (<see cref="SyntheticJpegFolder"/>), read like ImageNet.</summary>
+    [JsonStringEnumMemberName("synthetic-jpeg")] SyntheticJpeg,
     [JsonStringEnumMemberName("jpeg-samples")] JpegSamples,
     [JsonStringEnumMemberName("imagenet")] ImageNet,
 }
 
 public sealed record ResNetSettings(
     ResNetDataset Dataset,
-    int TrainExamples,    // synthetic only
-    int ValidationExamples,// held out of the training split by a fixed seed (synthetic: generated beside it)
-    int TestExamples,     // synthetic only
+    int TrainExamples,    // synthetic-jpeg only: trained on (train/ holds these and the validation ones)
+    int ValidationExamples,// held out of train/ by a fixed seed
+    int TestExamples,     // synthetic-jpeg only: val/, the test split
     int Width,            // 64: torchvision's resnet50; smaller for short runs
     int Crop,             // side of the training crops and of the evaluation center crop (224)
     int EvalResize,       // evaluation: the short side is resized to this first (256)
@@ -44,11 +46,11 @@ public sealed class ResNet50ImageNet : ModelExperiment<ResNetSettings>
     // 0.9, weight decay 1e-4, 90 epochs, the rate cut by 10 at epochs 30, 60 and 80.
     public override ResNetSettings Defaults(Tier tier)
     {
-        var smoke = new ResNetSettings(ResNetDataset.Synthetic, TrainExamples: 256, ValidationExamples: 64, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
-            new Recipe { BatchSize = 16, Steps = 20, WeightDecay = 1e-4, LogEvery = 4, ProbeExamples = 16 });
+        var smoke = new ResNetSettings(ResNetDataset.SyntheticJpeg, TrainExamples: 256, ValidationExamples: 64, TestExamples: 128, Width: 8, Crop: 64, EvalResize: 64,
+            new Recipe { BatchSize = 16, Steps = 20, WeightDecay = 1e-4, Augment = true, LogEvery = 4, ProbeExamples = 16 });
         return tier.Pick(smoke,
             new ResNetSettings(ResNetDataset.JpegSamples, TrainExamples: 0, ValidationExamples: 3, TestExamples: 0, Width: 16, Crop: 64, EvalResize: 73,
-                smoke.Recipe with { BatchSize = 12, Steps = 40, Augment = true, LogEvery = 5, EvalEvery = 20, ProbeExamples = 12 }),
+                smoke.Recipe with { BatchSize = 12, Steps = 40, LogEvery = 5, EvalEvery = 20, ProbeExamples = 12 }),
             new ResNetSettings(ResNetDataset.ImageNet, TrainExamples: 0, ValidationExamples: 10_000, TestExamples: 0, Width: 64, Crop: 224, EvalResize: 256,
                 new Recipe
                 {
@@ -88,43 +90,30 @@ public sealed class ResNet50ImageNet : ModelExperiment<ResNetSettings>
         var normalization = Normalization.ImageNet;
         using var generator = new Generator((ulong)cell.Seed);
         ulong dataSeed = (ulong)cell.Seed + 1;
-        if (s.Dataset == ResNetDataset.Synthetic)
+        string root = s.Dataset switch
         {
+            ResNetDataset.ImageNet => ImageNetRoot(),
+            ResNetDataset.JpegSamples => JpegSampleFolder.Ensure(),
             // 64x64 rather than CIFAR's 32x32: at 32 ResNet-50's last stage sees 1x1 maps, whose batch
             // statistics are too noisy for its running averages to stand in at evaluation.
-            var all = SyntheticImages.Generate(s.TrainExamples + s.TestExamples, (ulong)cell.Seed + 100, size: s.Crop);
-            var (train, test) = (all.Slice(0, s.TrainExamples), all.Slice(s.TrainExamples, s.TestExamples));
-            // The tail of a longer draw from the same seed: the same class templates, other images.
-            var validation = SyntheticImages.Generate(s.TrainExamples + s.TestExamples + s.ValidationExamples, (ulong)cell.Seed + 100, size: s.Crop)
-                .Slice(s.TrainExamples + s.TestExamples, s.ValidationExamples);
-            using var model = new ResNet50(generator, train.Classes, s.Width);
-            using var probe = ImageBatches.InOrder(train, s.Recipe.ProbeExamples, normalization).First();
-            var data = new TrainingData(
-                Train: step => new ImageBatches(train, s.Recipe.BatchSize, dataSeed, normalization, s.Recipe.Augment, startStep: step),
-                Validation: () => ImageBatches.InOrder(validation, 128, normalization),
-                Test: () => ImageBatches.InOrder(test, 128, normalization),
-                Probe: probe);
-            return Train(context, model, data, s.Recipe, []);
-        }
-        else
-        {
-            string root = s.Dataset == ResNetDataset.ImageNet ? ImageNetRoot() : JpegSampleFolder.Ensure();
-            // ImageNet's val/ is the test split here; the validation split is held out of train/.
-            var (split, test) = (new ImageFolder(root, "train"), new ImageFolder(root, "val"));
-            var (trainPart, validationPart) = Holdout.Split(split.Count, s.ValidationExamples);
-            var (train, validation) = (split.Select(trainPart), split.Select(validationPart));
-            bool onGpu = s.Recipe.Device == RecipeDevice.Cuda;
-            using var model = new ResNet50(generator, train.Classes.Count, s.Width);
-            // The probe: the first training images, transformed as for evaluation (fixed, not augmented).
-            using var probe = ImageFolderBatches.InOrder(train, s.Recipe.ProbeExamples, normalization, s.EvalResize, s.Crop).First();
-            var data = new TrainingData(
-                // On a GPU box the cores are free for decoding while the GPU trains: decode ahead on all of them.
-                Train: step => new ImageFolderBatches(train, s.Recipe.BatchSize, dataSeed, normalization, s.Crop,
-                    background: onGpu ? true : null, threads: onGpu ? Environment.ProcessorCount : null, startStep: step),
-                Validation: () => ImageFolderBatches.InOrder(validation, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
-                Test: () => ImageFolderBatches.InOrder(test, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
-                Probe: probe);
-            return Train(context, model, data, s.Recipe, []);
-        }
+            _ => SyntheticJpegFolder.Ensure(s.TrainExamples + s.ValidationExamples, s.TestExamples, s.Crop, (ulong)cell.Seed + 100),
+        };
+        // val/ is the test split here (ImageNet's own); the validation split is held out of train/.
+        var (split, test) = (new ImageFolder(root, "train"), new ImageFolder(root, "val"));
+        var (trainPart, validationPart) = Holdout.Split(split.Count, s.ValidationExamples);
+        var (train, validation) = (split.Select(trainPart), split.Select(validationPart));
+        bool onGpu = s.Recipe.Device == RecipeDevice.Cuda;
+        using var model = new ResNet50(generator, train.Classes.Count, s.Width);
+        // The probe: the first training images, transformed as for evaluation (fixed, not augmented).
+        using var probe = ImageFolderBatches.InOrder(train, s.Recipe.ProbeExamples, normalization, s.EvalResize, s.Crop).First();
+        var data = new TrainingData(
+            // Random resized crops and flips (Recipe.Augment is on in every tier: this loader always augments).
+            // On a GPU box the cores are free for decoding while the GPU trains: decode ahead on all of them.
+            Train: step => new ImageFolderBatches(train, s.Recipe.BatchSize, dataSeed, normalization, s.Crop,
+                background: onGpu ? true : null, threads: onGpu ? Environment.ProcessorCount : null, startStep: step),
+            Validation: () => ImageFolderBatches.InOrder(validation, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
+            Test: () => ImageFolderBatches.InOrder(test, s.Recipe.BatchSize, normalization, s.EvalResize, s.Crop),
+            Probe: probe);
+        return Train(context, model, data, s.Recipe, []);
     }
 }

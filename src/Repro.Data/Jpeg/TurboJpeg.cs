@@ -110,9 +110,9 @@ public static partial class Jpeg
         return (byte)((t + (t >> 8)) >> 8);
     }
 
-    /// <summary>Compresses packed RGB (or CMYK) pixels at 4:4:4, for tests that need a JPEG with
-    /// known content.</summary>
-    internal static unsafe byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, bool cmyk = false, int quality = 95)
+    /// <summary>Compresses packed RGB (or CMYK) pixels at 4:4:4, for JPEGs of known content (tests,
+    /// the smoke tier's synthetic class folders).</summary>
+    public static unsafe byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, bool cmyk = false, int quality = 95)
     {
         if (pixels.Length != width * height * (cmyk ? 4 : 3)) throw new ArgumentException($"{pixels.Length} bytes for {width} x {height} pixels");
         nint compressor = tjInitCompress();
