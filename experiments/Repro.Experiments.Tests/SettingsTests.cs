@@ -45,6 +45,29 @@ public class SettingsTests
         Assert.That(e!.Message, Does.Contain($"--set {assignment}").And.Contain($"'{setting}'").And.Contain(accepted));
     }
 
+    /// <summary>Impossible settings stop when the settings are made, naming the setting, its value
+    /// and what is allowed: no record of any status is written for them.</summary>
+    [TestCase("logreg-synthetic", "steps=-5", "steps = -5: must be > 0")]
+    [TestCase("logreg-synthetic", "examples=0", "examples = 0: must be > 0")]
+    [TestCase("logreg-synthetic", "testExamples=0", "testExamples = 0: must be > 0")]
+    [TestCase("logreg-synthetic", "logEvery=0", "logEvery = 0: must be > 0")]
+    [TestCase("wrn-cifar10", "recipe.batchSize=0", "recipe.batchSize = 0: must be > 0")]
+    [TestCase("wrn-cifar10", "depth=12", "depth = 12: must be 6n + 4")]
+    [TestCase("gru-imdb", "recipe.ntkExamples=999", "recipe.ntkExamples = 999: the kernel is measured on probe examples")]
+    [TestCase("resnet50-imagenet", "evalResize=32", "evalResize = 32: must be >= crop = 64")]
+    public void AnImpossibleSettingStopsBeforeAnyCell(string name, string assignment, string problem)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Catalog.Find(name).WithSettings([assignment], Tier.Smoke));
+        Assert.That(e!.Message, Does.StartWith($"--set {assignment}: {name}'s smoke settings: ").And.Contain(problem));
+    }
+
+    [Test]
+    public void MilestonesThatFallOnTheSameStepNameTheSettingsThatMadeThem()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Catalog.Find("wrn-cifar10").WithSettings(["recipe.steps=2"], Tier.Full));
+        Assert.That(e!.Message, Does.Contain("recipe.milestones = [0.3, 0.6, 0.8] of recipe.steps = 2 fall on steps [1, 1, 2]"));
+    }
+
     /// <summary>The typed cell a record carries is the cell that ran: read back from the record's
     /// configuration it has the grid cell's id and values.</summary>
     [TestCaseSource(nameof(Cases))]

@@ -24,6 +24,9 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     public abstract TSettings Defaults(Tier tier);
     protected abstract RunResult Run(CellContext context, TSettings settings);
     protected abstract IEnumerable<Quantity> Golden(RunRecord record);
+    /// <summary>What is wrong with the settings (counts that must be positive, intervals longer
+    /// than the run, ...); any problem stops the settings from being made, so no cell runs with them.</summary>
+    protected virtual SettingProblems Check(TSettings settings) => [];
     /// <summary>Tolerance of pinned quantities that do not give their own.</summary>
     protected virtual Tolerance DefaultTolerance => new(Rtol: 1e-6, Atol: 1e-9);
 
@@ -49,6 +52,15 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     public TSettings Settings(Tier tier) => settings.GetOrAdd(tier, Resolve);
 
     TSettings Resolve(Tier tier)
+    {
+        var settings = Apply(tier);
+        var problems = Check(settings);
+        if (problems.Count > 0)
+            throw new ArgumentException($"{(overrides.Count > 0 ? $"--set {string.Join(" ", overrides)}: " : "")}{Name}'s {tier} settings: {string.Join("; ", problems)}");
+        return settings;
+    }
+
+    TSettings Apply(Tier tier)
     {
         if (overrides.Count == 0) return Defaults(tier);
         var node = SettingsOverrides.Apply(JsonSerializer.SerializeToNode(Defaults(tier), SettingsJson)!.AsObject(), overrides);

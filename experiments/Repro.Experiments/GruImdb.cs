@@ -82,6 +82,13 @@ public sealed class GruImdb : ModelExperiment<GruSettings>
         Seeds = tier.Pick<int[]>([0], [0, 1, 2], [0, 1, 2, 3, 4]),
     };
 
+    protected override SettingProblems CheckDataAndModel(GruSettings s, SettingProblems problems) => problems
+        .Require(s.Dataset == GruDataset.Imdb || s.TrainExamples > 0, "trainExamples", s.TrainExamples, "must be > 0 (0 means all of them only for imdb)")
+        .Require(s.Dataset == GruDataset.Imdb || s.TestExamples > 0, "testExamples", s.TestExamples, "must be > 0 (0 means all of them only for imdb)")
+        .NotNegative("trainExamples", s.TrainExamples).Positive("validationExamples", s.ValidationExamples).NotNegative("testExamples", s.TestExamples)
+        .Require(s.VocabularySize >= 3, "vocabularySize", s.VocabularySize, "must be >= 3 (padding, unknown and a word)")
+        .Positive("minCount", s.MinCount).Positive("length", s.Length).Positive("embedding", s.Embedding).Positive("hidden", s.Hidden);
+
     protected override DataNeed? DataNeed(GruSettings s) => s.Dataset switch
     {
         GruDataset.Polarity => DataSources.Package("polarity"),

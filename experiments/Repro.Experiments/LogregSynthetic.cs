@@ -38,6 +38,11 @@ public sealed class LogregSynthetic : Experiment<LogregSettings>
         Steps: tier.Pick(200, 1000, 5000),
         LogEvery: tier.Pick(10, 50, 100));
 
+    protected override SettingProblems Check(LogregSettings s) => new SettingProblems()
+        .Require(s.Classes >= 2, "classes", s.Classes, "must be >= 2").Positive("features", s.Features)
+        .Positive("examples", s.Examples).Positive("testExamples", s.TestExamples).NotNegative("separation", s.Separation)
+        .Positive("steps", s.Steps).Positive("logEvery", s.LogEvery);
+
     public override Grid Grid(Tier tier) => new()
     {
         Betas = tier.Pick<double[]>([0.1, 1, 10], [0.01, 0.1, 1, 10], [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10]),

@@ -74,6 +74,12 @@ public sealed class ResNet50ImageNet : ModelExperiment<ResNetSettings>
         Seeds = tier.Pick<int[]>([0], [0], [0, 1, 2]),
     };
 
+    protected override SettingProblems CheckDataAndModel(ResNetSettings s, SettingProblems problems) => problems
+        .Require(s.Dataset != ResNetDataset.SyntheticJpeg || s.TrainExamples > 0, "trainExamples", s.TrainExamples, "must be > 0: the synthetic images are generated")
+        .Require(s.Dataset != ResNetDataset.SyntheticJpeg || s.TestExamples > 0, "testExamples", s.TestExamples, "must be > 0: the synthetic images are generated")
+        .Positive("validationExamples", s.ValidationExamples).Positive("width", s.Width).Positive("crop", s.Crop)
+        .Require(s.EvalResize >= s.Crop, "evalResize", s.EvalResize, $"must be >= crop = {s.Crop} (the center crop is taken from the resized image)");
+
     protected override DataNeed? DataNeed(ResNetSettings s) => s.Dataset switch
     {
         ResNetDataset.JpegSamples => DataSources.Package("jpeg-samples"),

@@ -86,6 +86,13 @@ public sealed class WrnCifar10 : ModelExperiment<WrnSettings>
         Seeds = tier.Pick<int[]>([0], [0, 1, 2], [0, 1, 2, 3, 4]),
     };
 
+    protected override SettingProblems CheckDataAndModel(WrnSettings s, SettingProblems problems) => problems
+        .Require(s.Dataset != WrnDataset.Synthetic || s.TrainExamples > 0, "trainExamples", s.TrainExamples, "must be > 0: the synthetic images are generated")
+        .Require(s.Dataset != WrnDataset.Synthetic || s.TestExamples > 0, "testExamples", s.TestExamples, "must be > 0: the synthetic images are generated")
+        .NotNegative("trainExamples", s.TrainExamples).Positive("validationExamples", s.ValidationExamples).NotNegative("testExamples", s.TestExamples)
+        .Require(s.Depth >= 10 && (s.Depth - 4) % 6 == 0, "depth", s.Depth, "must be 6n + 4 with n >= 1 (10, 16, 22, 28, ...)")
+        .Positive("widenFactor", s.WidenFactor).Within("dropout", s.Dropout, 0, 0.99);
+
     protected override DataNeed? DataNeed(WrnSettings s) => s.Dataset switch
     {
         WrnDataset.FashionMnist => DataSources.Package("fashion-mnist"),

@@ -30,6 +30,10 @@ sealed class CellOptions
         Description = "the results directory (default: REPRO_RESULTS, else artifacts/results of the checkout)",
         DefaultValueFactory = _ => ReproPaths.Results,
     };
+    readonly Option<string?> data = new("--data")
+    {
+        Description = $"the folder the paper's datasets are read from (default: {Repro.Data.DataFolder.Variable}); GPU workers read it too",
+    };
     readonly Option<bool> force = new("--force") { Description = "run cells again even when they have a finished record (as REPRO_FORCE=1)" };
     readonly Option<string[]> set = new("--set")
     {
@@ -60,7 +64,7 @@ sealed class CellOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(experiment);
-        foreach (Option option in new Option[] { tier, beta, etaTilde, eta, z0, seed, axis, set, results, force })
+        foreach (Option option in new Option[] { tier, beta, etaTilde, eta, z0, seed, axis, set, results, data, force })
             command.Options.Add(option);
     }
 
@@ -75,6 +79,25 @@ sealed class CellOptions
     }
 
     public Tier TierOf(ParseResult result) => Tier.Parse(result.GetRequiredValue(tier), "--tier");
+
+    /// <summary>Points REPRO_DATA at --data for this command, where every loader, the requirements
+    /// check and the GPU workers it starts read it; disposing puts the previous value back. A folder
+    /// that does not exist is a usage error naming it.</summary>
+    public IDisposable UseDataFolder(ParseResult result)
+    {
+        string variable = Repro.Data.DataFolder.Variable;
+        string? before = Environment.GetEnvironmentVariable(variable);
+        if (result.GetValue(data) is not { } folder) return new Restore(() => { });
+        if (folder.Length == 0 || !Directory.Exists(folder))
+            throw new UsageException($"--data: no folder '{folder}' (the folder that holds the datasets, e.g. cifar-10-batches-bin/, imagenet/, aclImdb/)");
+        Environment.SetEnvironmentVariable(variable, Path.GetFullPath(folder));
+        return new Restore(() => Environment.SetEnvironmentVariable(variable, before));
+    }
+
+    sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
 
     /// <summary>Stops before the first cell when the tier cannot run here (a GPU or a dataset it
     /// needs is missing), rather than write a failed record for every cell.</summary>

@@ -18,6 +18,7 @@ public static class RunCommand
         command.SetAction(result =>
         {
             string? file = result.GetValue(cells);
+            using var dataFolder = options.UseDataFolder(result);
             options.RequireRunnable(result);
             return options.Run(result, file is null ? options.Cells(result) : options.CellsOfFile(result, file)).ExitCode;
         });

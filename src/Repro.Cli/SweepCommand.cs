@@ -35,6 +35,7 @@ public static class SweepCommand
         command.SetAction(result =>
         {
             var part = ShardOf(result.GetValue(shard));
+            using var dataFolder = options.UseDataFolder(result);
             options.RequireRunnable(result);
             var experiment = options.ExperimentOf(result);
             var grid = experiment.Grid(options.TierOf(result));

@@ -1,8 +1,9 @@
 namespace Repro.Data;
 
 /// <summary>
-/// Where the paper's datasets are read from: the `--data` option, else REPRO_DATA. They cannot be
-/// downloaded here (DATA.md), so a missing folder is an error that says which layout is expected.
+/// Where the paper's datasets are read from: REPRO_DATA (`repro run` and `sweep` set it from
+/// `--data`). They come from their publishers (DATA.md), never fetched by a run, so a missing
+/// folder is an error that says which layout is expected.
 /// </summary>
 public static class DataFolder
 {

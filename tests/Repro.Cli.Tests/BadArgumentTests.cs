@@ -39,4 +39,18 @@ public class BadArgumentTests
         Assert.That(result.ErrorLines[0], Does.StartWith("repro").And.Contain(wrong).And.Contain(accepted));
         Assert.That(experiment.Runs, Is.Zero, "nothing ran");
     }
+
+    /// <summary>An impossible setting of a real experiment stops before any cell: exit 2, one line
+    /// naming the setting, its value and what is allowed, and no record of any status.</summary>
+    [TestCase("steps=-5", "steps = -5: must be > 0")]
+    [TestCase("examples=0", "examples = 0: must be > 0")]
+    [TestCase("logEvery=0", "logEvery = 0: must be > 0")]
+    public void AnImpossibleSettingWritesNoRecord(string assignment, string problem)
+    {
+        using var results = new TempDirectory();
+        var result = Cli.Run([new Repro.Experiments.LogregSynthetic()], "run", "logreg-synthetic", "--set", assignment, "--results", results.Path);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.BadArguments), result.ToString());
+        Assert.That(result.ErrorLines, Is.EqualTo(new[] { $"repro run: --set {assignment}: logreg-synthetic's smoke settings: {problem}" }), result.ToString());
+        Assert.That(Directory.EnumerateFileSystemEntries(results.Path, "*", SearchOption.AllDirectories), Is.Empty, "no record, no lock");
+    }
 }

@@ -37,6 +37,25 @@ public class UnavailableTierTests
     }
 
     [Test]
+    public void DataPointsTheRunAtTheDatasetsFolder()
+    {
+        using var results = new TempDirectory();
+        using var data = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(data.Path, "toy-set"));
+        string? before = Environment.GetEnvironmentVariable(Repro.Data.DataFolder.Variable);
+        var experiment = new Repro.Cli.SweepChild.SlowExperiment { Needs = [DataSources.Folder("toy-set", "toy-set", "toy-set.tar.gz")] };
+
+        var missing = Cli.Run([experiment], "sweep", "slow-test", "--results", results.Path, "--data", Path.Combine(data.Path, "nowhere"));
+        Assert.That(missing.ExitCode, Is.EqualTo(ExitCodes.BadArguments), missing.ToString());
+        Assert.That(missing.ErrorLines[0], Does.StartWith("repro sweep: --data: no folder").And.Contain("nowhere"));
+
+        var ran = Cli.Run([experiment], "sweep", "slow-test", "--results", results.Path, "--data", data.Path, "--seed", "0", "--beta", "1");
+        Assert.That(ran.ExitCode, Is.EqualTo(ExitCodes.Success), ran.ToString());
+        Assert.That(experiment.Runs, Is.EqualTo(1), "the requirement found the dataset under --data");
+        Assert.That(Environment.GetEnvironmentVariable(Repro.Data.DataFolder.Variable), Is.EqualTo(before), "REPRO_DATA is put back after the command");
+    }
+
+    [Test]
     public void ABugIsReportedWithItsStackAndExitOne()
     {
         // An experiment whose grid throws what no user error is: the message and the trace, exit 1.

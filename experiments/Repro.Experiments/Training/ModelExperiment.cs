@@ -28,6 +28,11 @@ public abstract class ModelExperiment<TSettings> : Experiment<TSettings>, IHasRe
     /// <summary>Builds the cell's data and model and trains it with <see cref="Train"/>.</summary>
     protected abstract RunResult RunCell(CellContext context, TSettings settings);
 
+    /// <summary>What is wrong with the settings besides the recipe (data sizes, model shape).</summary>
+    protected abstract SettingProblems CheckDataAndModel(TSettings settings, SettingProblems problems);
+
+    protected sealed override SettingProblems Check(TSettings settings) => CheckDataAndModel(settings, settings.Recipe.Check([]));
+
     public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => DataNeed(Settings(tier)) is { } need ? [need] : [];
 
     public RecipeDevice Device(Tier tier) => Settings(tier).Recipe.Device;

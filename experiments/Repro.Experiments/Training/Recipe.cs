@@ -90,6 +90,27 @@ public sealed record Recipe
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CudaPolicy? Cuda { get; init; }
 
+    /// <summary>What is wrong with the recipe (names under recipe.).</summary>
+    public SettingProblems Check(SettingProblems problems)
+    {
+        problems.Positive("recipe.batchSize", BatchSize).Positive("recipe.steps", Steps).Positive("recipe.logEvery", LogEvery)
+            .NotNegative("recipe.evalEvery", EvalEvery).NotNegative("recipe.checkpointEvery", CheckpointEvery)
+            .Positive("recipe.probeExamples", ProbeExamples).NotNegative("recipe.ntkExamples", NtkExamples)
+            .Require(NtkExamples <= ProbeExamples, "recipe.ntkExamples", NtkExamples, $"the kernel is measured on probe examples: at most recipe.probeExamples = {ProbeExamples}")
+            .Within("recipe.momentum", Momentum, 0, 0.999).NotNegative("recipe.weightDecay", WeightDecay)
+            .Require(NtkSeeds is null or >= 0, "recipe.ntkSeeds", NtkSeeds ?? 0, "must be >= 0 (or null: every seed)");
+        if (Schedule == Schedule.Step)
+        {
+            problems.Positive("recipe.gamma", Gamma)
+                .Require(Milestones.Length > 0 && Milestones.All(f => f > 0 && f < 1), "recipe.milestones", Milestones, "fractions of the run in (0, 1) (the step schedule needs at least one)");
+            long[] at = Milestones.Select(f => (long)Math.Round(f * Steps)).ToArray();
+            if (Steps > 0 && at.Length > 0 && (at.Zip(at.Skip(1)).Any(p => p.Second <= p.First) || at[0] <= 0 || at[^1] >= Steps))
+                problems.Add($"recipe.milestones = {SettingProblems.Text(Milestones)} of recipe.steps = {Steps} fall on steps {SettingProblems.Text(at)}: " +
+                             "they must be distinct steps inside the run (more steps, or fewer milestones)");
+        }
+        return problems;
+    }
+
     /// <summary>The same recipe on a GPU, with CudaPolicy's defaults written into the configuration.</summary>
     public Recipe OnCuda() => this with { Device = RecipeDevice.Cuda, Cuda = new() };
 
