@@ -32,6 +32,9 @@ namespace Repro.Training;
 /// A NaN or infinite training loss at step t ends the run as diverged at t, keeping the curves so
 /// far (a result, not an exception). With checkpoints on, a run that was killed or cancelled
 /// resumes from its last checkpoint and produces the curves and weights of an uninterrupted run.
+/// The file reads in the order of a run: <see cref="Run"/> (set-up, the loop, the end), then what
+/// one step of the loop does (the update, the probes, the training log), evaluation, checkpoints,
+/// the start (step 0) and the end of a run, and the inputs' checks and moves to the device.
 /// </summary>
 public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, TrainerOptions options)
 {
@@ -55,10 +58,11 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     Tensor? z0, ntk0;                     // Z0 = beta z0 on the probe batch, Theta_0
     SGD? optimizer;
 
-    Tensor? probeInputs, probeLabels;     // on the device
-    ScalarType dtype;
-    bool started;
+    // Set once when Run starts.
+    Tensor? probeInputs, probeLabels;     // the probe batch, on the device
+    ScalarType dtype;                     // the model's floating-point type, which inputs are cast to
     HashSet<long> probeSteps = [], ntkSteps = [];
+    bool started;
 
     ProbeLog ProbeLog => new(result.Curves);
 
@@ -118,81 +122,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         }
     }
 
-    void CheckInputs()
-    {
-        options.Validate();
-        long probeCount = data.Probe.Labels.shape[0];
-        if (probeCount < 1) throw new ArgumentException("the probe batch is empty", nameof(data));
-        if (options.NtkExamples > probeCount)
-            throw new ArgumentException($"trainer option NtkExamples = {options.NtkExamples} exceeds the {probeCount} probe examples", nameof(options.NtkExamples));
-        if (options.LogitScale is { } target && LogitLayer is null)
-            throw new ArgumentException($"trainer option LogitScale = {target} rescales the model's logit layer: set Trainer.LogitLayer", nameof(LogitLayer));
-        if (LogitLayer is not null && !model.named_modules().Any(m => ReferenceEquals(m.module, LogitLayer)))
-            throw new ArgumentException("Trainer.LogitLayer is not a layer of the model", nameof(LogitLayer));
-    }
-
-    SGD NewOptimizer() => new(model.parameters(), LearningRate(0), options.Momentum, dampening: 0,
-        options.WeightDecay, options.Nesterov);
-
-    /// <summary>A batch tensor on the device; floating-point inputs in the model's dtype (so a
-    /// float64 model reads the float32 loaders). To a GPU through pinned memory without blocking:
-    /// the step's kernels queue behind the copy, and the host goes on to the next launch.</summary>
-    Tensor OnDevice(Tensor t)
-    {
-        using var scope = NewDisposeScope();
-        Tensor typed = t.dtype.IsFloatingPoint() && t.dtype != dtype ? t.to(dtype) : t;
-        Tensor moved = Device.Type == DeviceType.CUDA && typed.device.Type == DeviceType.CPU
-            ? typed.pin_memory().to(Device, non_blocking: true)
-            : typed.to(Device);
-        return moved.MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Step 0 of a fresh run: the logit scale, then THEORY.md's initial quantities.</summary>
-    long Start()
-    {
-        long probeCount = probeInputs!.shape[0];
-        result.Notes["probe"] = $"{probeCount} fixed examples; batch norm uses the probe batch's own statistics (as training does) " +
-            "and its running statistics are restored after every probe; dropout is off";
-        result.Notes["probe_steps"] = options.Probes.Describe(options.Steps);
-        result.Notes["z0"] = options.LogitScale is { } scale
-            ? $"logit layer rescaled so that ||Z0|| = {scale} on the probe batch"
-            : "the model's own initialization";
-        if (options.LogitScale is { } target)
-            using (new ProbeMode(model))
-                LogitScale.Rescale(LogitLayer!, () => model.forward(probeInputs!), Beta, target);
-
-        using (NewDisposeScope())
-        using (new ProbeMode(model))
-        {
-            Tensor z = model.forward(probeInputs);
-            Tensor loss = BetaCrossEntropy.Loss(z, probeLabels!, Beta);
-            var gradients = autograd.grad([loss], model.parameters(), allow_unused: true);
-            double gradientNormSquared = gradients.Sum(g => g is null ? 0 : g.pow(2).sum().item());
-            z0 = (z.detach() * Beta).DetachFromDisposeScope();
-            result.Scalars["loss0"] = loss.item();
-            result.Scalars["z0_norm"] = LogitNorm.Rms(z0);
-            result.Scalars["dloss_dt0"] = -LearningRate(0) * gradientNormSquared;
-            result.Scalars["entropy0"] = Probes.Entropy(z0);
-        }
-        if (options.NtkExamples > 0)
-        {
-            // The kernel's Jacobian is NtkExamples x classes rows of every parameter: refuse one that cannot fit.
-            long rows = options.NtkExamples * z0!.shape[1], parameters = model.parameters().Sum(p => p.numel());
-            double gib = (double)rows * parameters * (dtype == ScalarType.Float64 ? 8 : 4) / (1L << 30);
-            if (gib > 8)
-                throw new ArgumentException($"trainer option NtkExamples = {options.NtkExamples}: the tangent kernel of {options.NtkExamples} examples x " +
-                    $"{z0.shape[1]} classes over {parameters:N0} parameters needs a {gib:F0} GiB Jacobian (at most 8); use fewer examples or 0", nameof(options.NtkExamples));
-        }
-        if (options.NtkExamples > 0)
-            result.Notes["ntk"] = $"empirical NTK of the first {options.NtkExamples} probe examples at {options.NtkProbes.Describe(options.Steps)}; " +
-                $"batch norm held at the whole probe batch's statistics ({probeCount} examples, those the probe's forward normalizes with), " +
-                "so the kernel is of the function the probe measures, with its normalization fixed (no derivative through the batch " +
-                "statistics); each example is differentiated on its own";
-        Probe(0);
-        LogTraining(0);
-        if (options.EvalEvery > 0) Evaluate(0);
-        return 0;
-    }
+    // ---- one step: the update, the probes, the training log ------------------------------
 
     /// <summary>One update on the step's batch; returns its loss (NaN or infinite: no update).</summary>
     double TrainStep(long step, Batch batch)
@@ -253,6 +183,8 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         means.Clear();
         Progress?.Invoke(new RunProgress(step, options.Steps, new Dictionary<string, double> { ["loss"] = loss, ["accuracy"] = accuracy }));
     }
+
+    // ---- evaluation ----------------------------------------------------------------------
 
     /// <summary>
     /// Loss (THEORY.md's L, no label smoothing: the NLL) and accuracy over the whole validation and
@@ -320,23 +252,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         return (long)z.argmax(1).eq(labels).sum().item();
     }
 
-    void Finish()
-    {
-        ProbeLog.WriteTimescales(result.Scalars, result.Notes, diverged: result.Status == RunStatus.Diverged);
-        if (result.Status == RunStatus.Complete)
-        {
-            var test = result.Curves["test_accuracy"];
-            int peak = test.Values.IndexOf(test.Values.Max());
-            result.Scalars["final_test_loss"] = result.Curves["test_loss"].Values[^1];
-            result.Scalars["final_test_accuracy"] = test.Values[^1];
-            result.Scalars["peak_test_accuracy"] = test.Values[peak];
-            result.Scalars["peak_test_accuracy_step"] = test.Steps[peak];
-        }
-        // A finished run is recorded by the caller; its checkpoint would only take disk space.
-        if (Checkpointing && File.Exists(options.CheckpointPath)) File.Delete(options.CheckpointPath);
-    }
-
-    // ---- checkpoints -------------------------------------------------------------------------
+    // ---- checkpoints ---------------------------------------------------------------------
 
     void SaveCheckpoint(long step)
     {
@@ -429,5 +345,101 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     {
         result.Notes["checkpoint"] = message;
         Log(message);
+    }
+
+    // ---- the start and the end of a run --------------------------------------------------
+
+    /// <summary>Step 0 of a fresh run: the logit scale, then THEORY.md's initial quantities.</summary>
+    long Start()
+    {
+        long probeCount = probeInputs!.shape[0];
+        result.Notes["probe"] = $"{probeCount} fixed examples; batch norm uses the probe batch's own statistics (as training does) " +
+            "and its running statistics are restored after every probe; dropout is off";
+        result.Notes["probe_steps"] = options.Probes.Describe(options.Steps);
+        result.Notes["z0"] = options.LogitScale is { } scale
+            ? $"logit layer rescaled so that ||Z0|| = {scale} on the probe batch"
+            : "the model's own initialization";
+        if (options.LogitScale is { } target)
+            using (new ProbeMode(model))
+                LogitScale.Rescale(LogitLayer!, () => model.forward(probeInputs!), Beta, target);
+
+        using (NewDisposeScope())
+        using (new ProbeMode(model))
+        {
+            Tensor z = model.forward(probeInputs);
+            Tensor loss = BetaCrossEntropy.Loss(z, probeLabels!, Beta);
+            var gradients = autograd.grad([loss], model.parameters(), allow_unused: true);
+            double gradientNormSquared = gradients.Sum(g => g is null ? 0 : g.pow(2).sum().item());
+            z0 = (z.detach() * Beta).DetachFromDisposeScope();
+            result.Scalars["loss0"] = loss.item();
+            result.Scalars["z0_norm"] = LogitNorm.Rms(z0);
+            result.Scalars["dloss_dt0"] = -LearningRate(0) * gradientNormSquared;
+            result.Scalars["entropy0"] = Probes.Entropy(z0);
+        }
+        if (options.NtkExamples > 0)
+        {
+            // The kernel's Jacobian is NtkExamples x classes rows of every parameter: refuse one that cannot fit.
+            long rows = options.NtkExamples * z0!.shape[1], parameters = model.parameters().Sum(p => p.numel());
+            double gib = (double)rows * parameters * (dtype == ScalarType.Float64 ? 8 : 4) / (1L << 30);
+            if (gib > 8)
+                throw new ArgumentException($"trainer option NtkExamples = {options.NtkExamples}: the tangent kernel of {options.NtkExamples} examples x " +
+                    $"{z0.shape[1]} classes over {parameters:N0} parameters needs a {gib:F0} GiB Jacobian (at most 8); use fewer examples or 0", nameof(options.NtkExamples));
+        }
+        if (options.NtkExamples > 0)
+            result.Notes["ntk"] = $"empirical NTK of the first {options.NtkExamples} probe examples at {options.NtkProbes.Describe(options.Steps)}; " +
+                $"batch norm held at the whole probe batch's statistics ({probeCount} examples, those the probe's forward normalizes with), " +
+                "so the kernel is of the function the probe measures, with its normalization fixed (no derivative through the batch " +
+                "statistics); each example is differentiated on its own";
+        Probe(0);
+        LogTraining(0);
+        if (options.EvalEvery > 0) Evaluate(0);
+        return 0;
+    }
+
+    void Finish()
+    {
+        ProbeLog.WriteTimescales(result.Scalars, result.Notes, diverged: result.Status == RunStatus.Diverged);
+        if (result.Status == RunStatus.Complete)
+        {
+            var test = result.Curves["test_accuracy"];
+            int peak = test.Values.IndexOf(test.Values.Max());
+            result.Scalars["final_test_loss"] = result.Curves["test_loss"].Values[^1];
+            result.Scalars["final_test_accuracy"] = test.Values[^1];
+            result.Scalars["peak_test_accuracy"] = test.Values[peak];
+            result.Scalars["peak_test_accuracy_step"] = test.Steps[peak];
+        }
+        // A finished run is recorded by the caller; its checkpoint would only take disk space.
+        if (Checkpointing && File.Exists(options.CheckpointPath)) File.Delete(options.CheckpointPath);
+    }
+
+    // ---- inputs --------------------------------------------------------------------------
+
+    void CheckInputs()
+    {
+        options.Validate();
+        long probeCount = data.Probe.Labels.shape[0];
+        if (probeCount < 1) throw new ArgumentException("the probe batch is empty", nameof(data));
+        if (options.NtkExamples > probeCount)
+            throw new ArgumentException($"trainer option NtkExamples = {options.NtkExamples} exceeds the {probeCount} probe examples", nameof(options.NtkExamples));
+        if (options.LogitScale is { } target && LogitLayer is null)
+            throw new ArgumentException($"trainer option LogitScale = {target} rescales the model's logit layer: set Trainer.LogitLayer", nameof(LogitLayer));
+        if (LogitLayer is not null && !model.named_modules().Any(m => ReferenceEquals(m.module, LogitLayer)))
+            throw new ArgumentException("Trainer.LogitLayer is not a layer of the model", nameof(LogitLayer));
+    }
+
+    SGD NewOptimizer() => new(model.parameters(), LearningRate(0), options.Momentum, dampening: 0,
+        options.WeightDecay, options.Nesterov);
+
+    /// <summary>A batch tensor on the device; floating-point inputs in the model's dtype (so a
+    /// float64 model reads the float32 loaders). To a GPU through pinned memory without blocking:
+    /// the step's kernels queue behind the copy, and the host goes on to the next launch.</summary>
+    Tensor OnDevice(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        Tensor typed = t.dtype.IsFloatingPoint() && t.dtype != dtype ? t.to(dtype) : t;
+        Tensor moved = Device.Type == DeviceType.CUDA && typed.device.Type == DeviceType.CPU
+            ? typed.pin_memory().to(Device, non_blocking: true)
+            : typed.to(Device);
+        return moved.MoveToOuterDisposeScope();
     }
 }
