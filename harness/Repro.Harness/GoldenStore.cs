@@ -92,12 +92,23 @@ public sealed class GoldenStore(string root)
     public IReadOnlyList<string> AcceptAll()
     {
         if (!Directory.Exists(Root)) return [];
-        var accepted = new List<string>();
-        foreach (string received in Directory.EnumerateFiles(Root, "*.received.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var received = Directory.EnumerateFiles(Root, "*.received.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        // All or none: every file must load before any is moved, so that a bad one never leaves
+        // the goldens half accepted.
+        var unreadable = new List<string>();
+        foreach (string path in received)
         {
-            GoldenFile.Read(received);  // never accept a file that would not load
-            string verified = received[..^".received.json".Length] + ".verified.json";
-            File.Move(received, verified, overwrite: true);
+            try { GoldenFile.Read(path); }
+            catch (FormatException e) { unreadable.Add(e.Message); }
+        }
+        if (unreadable.Count > 0)
+            throw new FormatException($"{unreadable.Count} of {received.Count} received snapshot(s) cannot be read, so none was accepted:\n  " +
+                                      string.Join("\n  ", unreadable));
+        var accepted = new List<string>();
+        foreach (string path in received)
+        {
+            string verified = path[..^".received.json".Length] + ".verified.json";
+            File.Move(path, verified, overwrite: true);
             accepted.Add(verified);
         }
         return accepted;

@@ -10,7 +10,7 @@ public static class GoldenCommand
     {
         var accept = new Command("accept", "Move every golden/**/<cell>.received.json onto its .verified.json.") { DirectoryOption() };
         accept.SetAction(result => Accept(Store(result), context.Out));
-        var check = new Command("check", "List golden snapshots that no cell of any experiment produces (exit 1 if any), and pinned cells without one.") { DirectoryOption() };
+        var check = new Command("check", "List golden snapshots that no cell of any experiment produces or that cannot be read (exit 1 if any), and pinned cells without one.") { DirectoryOption() };
         check.SetAction(result => Check(Store(result), context.Experiments, context.Out));
         var diff = new Command("diff", "For every received snapshot, the quantities that moved against its verified one (exit 1 if any snapshot was received).") { DirectoryOption() };
         diff.SetAction(result => Diff(Store(result), context.Out));
@@ -23,11 +23,22 @@ public static class GoldenCommand
         DefaultValueFactory = _ => ReproPaths.Golden,
     };
 
-    static GoldenStore Store(ParseResult result) => new(result.GetRequiredValue<string>("--dir"));
+    static GoldenStore Store(ParseResult result)
+    {
+        string dir = result.GetRequiredValue<string>("--dir");
+        if (!Directory.Exists(dir)) throw new UsageException($"--dir: no folder '{dir}' (the golden folder: <experiment>/<tier>/<cell>.verified.json)");
+        return new(dir);
+    }
 
     public static int Accept(GoldenStore store, TextWriter output)
     {
-        var accepted = store.AcceptAll();
+        IReadOnlyList<string> accepted;
+        try { accepted = store.AcceptAll(); }
+        catch (FormatException e)
+        {
+            output.WriteLine(e.Message);
+            return ExitCodes.Failed;
+        }
         foreach (string path in accepted) output.WriteLine($"accepted {Path.GetRelativePath(store.Root, path)}");
         output.WriteLine(accepted.Count == 0 ? $"no received snapshots under {store.Root}" : $"{accepted.Count} snapshot(s) accepted; review them with git diff before committing");
         return ExitCodes.Success;
@@ -53,11 +64,19 @@ public static class GoldenCommand
                 var candidates = experiment.Pins(tier) ? grid.Candidates().Select(c => store.VerifiedPath(experiment.Name, tier, c.Id)) : [];
                 produced.UnionWith(candidates.Where(File.Exists));
             }
-        var orphans = store.AllVerified().Select(v => v.path).Where(p => !produced.Contains(p)).ToList();
+        var verified = store.AllVerified().Select(v => v.path).ToList();
+        var unreadable = new List<string>();
+        foreach (string path in verified)
+        {
+            try { GoldenFile.Read(path); }
+            catch (FormatException e) { unreadable.Add(e.Message); }
+        }
+        foreach (string problem in unreadable) output.WriteLine($"unreadable: {problem}");
+        var orphans = verified.Where(p => !produced.Contains(p)).ToList();
         foreach (string orphan in orphans) output.WriteLine($"orphan: {Path.GetRelativePath(store.Root, orphan)} (no cell of any experiment produces it)");
         foreach (string m in missing) output.WriteLine($"missing: {m}");
-        output.WriteLine($"{produced.Count} pinned cells, {produced.Count - missing.Count} with goldens, {missing.Count} missing, {orphans.Count} orphaned");
-        return orphans.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
+        output.WriteLine($"{produced.Count} pinned cells, {produced.Count - missing.Count} with goldens, {missing.Count} missing, {orphans.Count} orphaned, {unreadable.Count} unreadable");
+        return orphans.Count == 0 && unreadable.Count == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 
     /// <summary>Each received snapshot against its verified one: the rows that moved (or every

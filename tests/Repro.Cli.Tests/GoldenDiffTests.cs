@@ -39,4 +39,47 @@ public class GoldenDiffTests
         Assert.That(clean.ExitCode, Is.EqualTo(0), clean.ToString());
         Assert.That(clean.Out, Does.Contain("no received snapshots"));
     }
+
+    [Test]
+    public void AcceptIsAllOrNone()
+    {
+        using var dir = new TempDirectory();
+        var store = new GoldenStore(dir.Path);
+        Directory.CreateDirectory(dir["demo/smoke"]);
+        string good = store.ReceivedPath("demo", Tier.Smoke, "a"), bad = store.ReceivedPath("demo", Tier.Smoke, "b");
+        File.WriteAllText(good, Snapshot("a", ("loss0", 1.0)).ToJson());
+        File.WriteAllText(bad, "{ \"experiment\": ");
+
+        var refused = Cli.Run([], "golden", "accept", "--dir", dir.Path);
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Out, Does.Contain("1 of 2 received snapshot(s) cannot be read, so none was accepted").And.Contain(bad));
+        Assert.That(File.Exists(good) && !File.Exists(store.VerifiedPath("demo", Tier.Smoke, "a")), "the readable one was not moved either");
+
+        File.Delete(bad);
+        var accepted = Cli.Run([], "golden", "accept", "--dir", dir.Path);
+        Assert.That(accepted.ExitCode, Is.EqualTo(0), accepted.ToString());
+        Assert.That(accepted.Out, Does.Contain("accepted demo/smoke/a.verified.json").And.Contain("1 snapshot(s) accepted"));
+    }
+
+    [Test]
+    public void CheckFailsOnAVerifiedFileThatCannotBeRead()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir["demo/smoke"]);
+        string broken = new GoldenStore(dir.Path).VerifiedPath("demo", Tier.Smoke, "a");
+        File.WriteAllText(broken, "not json");
+        var result = Cli.Run([], "golden", "check", "--dir", dir.Path);
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Out, Does.Contain($"unreadable: {broken}").And.Contain("1 unreadable"));
+    }
+
+    [TestCase("diff")]
+    [TestCase("accept")]
+    [TestCase("check")]
+    public void AMissingDirIsAnError(string command)
+    {
+        var result = Cli.Run([], "golden", command, "--dir", "/nowhere/golden");
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.BadArguments), result.ToString());
+        Assert.That(result.ErrorLines, Is.EqualTo(new[] { $"repro golden {command}: --dir: no folder '/nowhere/golden' (the golden folder: <experiment>/<tier>/<cell>.verified.json)" }));
+    }
 }
