@@ -105,7 +105,9 @@ public sealed class ResNet50ImageNet : ModelExperiment<ResNetSettings>
             _ => SyntheticJpegFolder.Ensure(s.TrainExamples + s.ValidationExamples, s.TestExamples, s.Crop, (ulong)cell.Seed + 100),
         };
         // val/ is the test split here (ImageNet's own); the validation split is held out of train/.
-        var (split, test) = (new ImageFolder(root, "train"), new ImageFolder(root, "val"));
+        // The training split's class names define the labels; val/ must hold the same classes.
+        var split = new ImageFolder(root, "train");
+        var test = new ImageFolder(root, "val", labelsFrom: split);
         var (trainPart, validationPart) = Holdout.Split(split.Count, s.ValidationExamples);
         var (train, validation) = (split.Select(trainPart), split.Select(validationPart));
         bool onGpu = s.Recipe.Device == RecipeDevice.Cuda;

@@ -105,6 +105,38 @@ public class ImageFolderTests
             .StartsWith(val + ": not found").And.Message.Contains(Path.Combine(val, "<class>", "*.JPEG")));
     }
 
+    static void Class(TempFolder dir, string split, string name, string sample = "rocket.jpg")
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(dir.Path, split, name)).FullName;
+        File.Copy(Sample(sample), Path.Combine(folder, name + ".JPEG"));
+    }
+
+    [Test]
+    public void AValidationSplitWhoseClassNamesDifferIsAnErrorNamingThem()
+    {
+        using var dir = new TempFolder();
+        var train = new ImageFolder(Layout(dir), "train");   // Zebra, n01, n02
+        foreach (string name in new[] { "Zebra", "n01", "n03" }) Class(dir, "val", name);
+        string val = Path.Combine(dir.Path, "val");
+        Assert.That(() => new ImageFolder(dir.Path, "val", labelsFrom: train), Throws.TypeOf<DataFormatException>().With.Message
+            .StartsWith(val + ": its classes differ from those of " + train.Folder)
+            .And.Message.Contains("1 not in train/ (n03)").And.Message.Contains("1 missing here, present in train/ (n02)"));
+        // Read on its own the same folder would number n03 as label 2, the label of train/'s n02.
+        Assert.That(new ImageFolder(dir.Path, "val").Classes, Is.EqualTo(new[] { "Zebra", "n01", "n03" }));
+    }
+
+    [Test]
+    public void ASubsetOfTheClassesKeepsTheTrainingSplitsLabelsWhereAllowed()
+    {
+        using var dir = new TempFolder();
+        var train = new ImageFolder(Layout(dir), "train");   // Zebra = 0, n01 = 1, n02 = 2
+        Class(dir, "val", "n02");
+        Assert.That(() => new ImageFolder(dir.Path, "val", labelsFrom: train), Throws.TypeOf<DataFormatException>().With.Message
+            .Contains("2 missing here, present in train/ (Zebra, n01)"));
+        var val = new ImageFolder(dir.Path, "val", labelsFrom: train, allowSubset: true);
+        Assert.That((val.Classes, val.Labels), Is.EqualTo((train.Classes, new[] { 2 })), "n02 keeps its label, 2, not 0");
+    }
+
     [Test]
     public void AnEmptyClassFolderIsAnError()
     {

@@ -22,7 +22,12 @@ public sealed class ImageFolder
     public IReadOnlyList<int> Labels { get; }
     public int Count => Files.Count;
 
-    public ImageFolder(string root, string split)
+    /// <summary>A split; with <paramref name="labelsFrom"/> (the training split), its labels are that split's:
+    /// a class is matched by its folder name, never by its position, so that a renamed, missing or
+    /// extra class folder cannot shift the labels. The split must hold the same classes, or (with
+    /// <paramref name="allowSubset"/>) some of them; anything else names the folder and the
+    /// classes that differ.</summary>
+    public ImageFolder(string root, string split, ImageFolder? labelsFrom = null, bool allowSubset = false)
     {
         Folder = Path.Combine(root, split);
         string layout = $"{Path.Combine(root, split, "<class>", "*.JPEG")} (one folder of JPEGs per class, e.g. {split}/n01440764/n01440764_10026.JPEG)";
@@ -37,16 +42,32 @@ public sealed class ImageFolder
                 : $"unexpected file: {split}/ must hold only class folders, {layout}");
         if (classFolders.Length == 0) throw new DataFormatException(Folder, $"no class folders: expected {layout}");
 
+        var classes = labelsFrom?.Classes ?? classFolders;
+        if (labelsFrom is not null)
+        {
+            var extra = classFolders.Except(classes, StringComparer.Ordinal).ToList();
+            var missing = classes.Except(classFolders, StringComparer.Ordinal).ToList();
+            if (extra.Count > 0 || (missing.Count > 0 && !allowSubset))
+                throw new DataFormatException(Folder,
+                    $"its classes differ from those of {labelsFrom.Folder}, which define the labels: " +
+                    string.Join("; ", new[] { (extra, "not in"), (allowSubset ? [] : missing, "missing here, present in") }
+                        .Where(d => d.Item1.Count > 0)
+                        .Select(d => $"{d.Item1.Count} {d.Item2} {Path.GetFileName(labelsFrom.Folder)}/ ({Names(d.Item1)})")));
+        }
+        var labelOf = classes.Select((name, label) => (name, label)).ToDictionary(c => c.name, c => c.label, StringComparer.Ordinal);
         var files = new List<string>();
         var labels = new List<int>();
-        for (int label = 0; label < classFolders.Length; label++)
+        foreach (string name in classFolders)
         {
-            var images = ListClass(Path.Combine(Folder, classFolders[label]));
+            var images = ListClass(Path.Combine(Folder, name));
             files.AddRange(images);
-            labels.AddRange(Enumerable.Repeat(label, images.Length));
+            labels.AddRange(Enumerable.Repeat(labelOf[name], images.Length));
         }
-        (Classes, Files, Labels) = (classFolders, files, labels);
+        (Classes, Files, Labels) = (classes, files, labels);
     }
+
+    static string Names(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(5)) + (names.Count > 5 ? $", ... {names.Count - 5} more" : "");
 
     ImageFolder(string folder, IReadOnlyList<string> classes, IReadOnlyList<string> files, IReadOnlyList<int> labels) =>
         (Folder, Classes, Files, Labels) = (folder, classes, files, labels);
