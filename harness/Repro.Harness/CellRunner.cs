@@ -25,22 +25,41 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
         string hash = CanonicalJson.Hash(config);
         string code = CodeFingerprint.Of(experiment.GetType());
         string name = $"{experiment.Name}/{tier}/{cell.Id}";
-        using var cellLock = store.Lock(experiment.Name, tier, cell.Id, log);
+        bool forced = force ?? ForceRequested;
+
+        bool Reusable(RunRecord? r, bool quiet) =>
+            !forced && r is { IsFinished: true } && r.ConfigHash == hash && (r.CodeFingerprint == code || reuseAcrossCode)
+            && (quiet || r.CodeFingerprint == code || Said($"{name}: reusing a record made by other code ({r.CodeFingerprint}, now {code}); {ForceVariable}=1 runs it again"));
+
+        IDisposable cellLock;
+        try
+        {
+            cellLock = store.Lock(experiment.Name, tier, cell.Id, log);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // A store this process cannot write (read-only): a finished record is reused as it is;
+            // nothing else could be kept, so nothing else runs.
+            var stored = File.Exists(store.PathFor(experiment.Name, tier, cell.Id)) ? store.TryRead(experiment.Name, tier, cell.Id) : null;
+            if (Reusable(stored, quiet: false)) { ran = false; return stored!; }
+            throw new IOException($"{name}: the result store {store.Root} cannot be written ({e.Message}), and it holds no finished record of this configuration to reuse", e);
+        }
+        using var _ = cellLock;
 
         var existing = store.TryRead(experiment.Name, tier, cell.Id, log);
-        if (!(force ?? ForceRequested) && existing is { IsFinished: true } && existing.ConfigHash == hash)
+        if (Reusable(existing, quiet: false))
         {
-            if (existing.CodeFingerprint == code || reuseAcrossCode)
-            {
-                if (existing.CodeFingerprint != code)
-                    log($"{name}: reusing a record made by other code ({existing.CodeFingerprint}, now {code}); {ForceVariable}=1 runs it again");
-                ran = false;
-                return existing;
-            }
-            log($"{name}: the stored record was made by other code ({existing.CodeFingerprint}, now {code}); running again");
+            ran = false;
+            return existing!;
         }
+        if (!forced && existing is { IsFinished: true } && existing.ConfigHash == hash)
+            log($"{name}: the stored record was made by other code ({existing.CodeFingerprint}, now {code}); running again");
         else if (existing is not null && existing.ConfigHash != hash)
-            log($"{name}: the stored record has another configuration; running again");
+        {
+            // Never replaced in silence: the other configuration's record is kept beside, its hash in the name.
+            string aside = store.MoveAside(experiment.Name, tier, cell.Id, existing.ConfigHash);
+            log($"{name}: the stored record has another configuration ({existing.ConfigHash[..12]}, now {hash[..12]}); moved to {aside}, running again");
+        }
 
         var started = DateTimeOffset.UtcNow;
         RunResult result;
@@ -74,8 +93,22 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
             Scalars = result.Scalars,
             Notes = result.Notes,
         };
-        store.Write(record);
+        try
+        {
+            store.Write(record);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{name}: its record could not be written to {store.PathFor(experiment.Name, tier, cell.Id)} ({e.Message}); " +
+                                  "nothing of it was kept, and the cell runs again on the next run", e);
+        }
         ran = true;
         return record;
+    }
+
+    bool Said(string message)
+    {
+        log(message);
+        return true;
     }
 }

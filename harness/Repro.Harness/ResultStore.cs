@@ -41,6 +41,17 @@ public sealed class ResultStore(string root)
         }
     }
 
+    /// <summary>Moves the cell's record aside to `&lt;id&gt;.json.&lt;hash&gt;.other-config` (the first 12
+    /// digits of its configuration hash), so that a run of another configuration never replaces it
+    /// in silence; returns where it went.</summary>
+    public string MoveAside(string experiment, Tier tier, string cellId, string configHash)
+    {
+        string path = PathFor(experiment, tier, cellId);
+        string aside = $"{path}.{configHash[..Math.Min(12, configHash.Length)]}.other-config";
+        File.Move(path, aside, overwrite: true);
+        return aside;
+    }
+
     public void Write(RunRecord record) =>
         AtomicFile.WriteAllText(PathFor(record.Experiment, record.Tier, record.Cell), record.ToJson());
 

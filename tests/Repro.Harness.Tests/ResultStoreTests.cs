@@ -41,11 +41,52 @@ public class ResultStoreTests
     public void AChangedConfigurationRunsAgain()
     {
         using var dir = new TempDirectory();
-        var (_, runner, log) = Make(dir);
+        var (store, runner, log) = Make(dir);
         var toy = new ToyExperiment();
         RunGrid(runner, toy);
+        string before = store.TryRead("toy", Tier.Smoke, toy.Grid(Tier.Smoke).Cells()[0].Id)!.ConfigHash;
         Assert.That(RunGrid(runner, (ToyExperiment)toy.WithSettings(["steps=11"], Tier.Smoke)), Is.EqualTo(4));
         Assert.That(log, Has.Some.Contains("another configuration"));
+        // The other configuration's records are kept beside, named by their hash, never replaced in silence.
+        string cell = toy.Grid(Tier.Smoke).Cells()[0].Id;
+        string aside = $"{store.PathFor("toy", Tier.Smoke, cell)}.{before[..12]}.other-config";
+        Assert.That(File.Exists(aside), aside);
+        Assert.That(RunRecord.Parse(File.ReadAllText(aside), aside).ConfigHash, Is.EqualTo(before));
+        Assert.That(log, Has.Some.Contains($"moved to {aside}"));
+        Assert.That(store.ReadAll("toy", Tier.Smoke), Has.Count.EqualTo(4), "the records set aside are not read as records");
+    }
+
+    [Test]
+    public void AStoreWhoseLockCannotBeTakenIsReadNotWritten()
+    {
+        using var dir = new TempDirectory();
+        var (store, runner, log) = Make(dir);
+        var toy = new ToyExperiment();
+        RunGrid(runner, toy);
+        // A store this process cannot write, as a read-only mount is: every cell's lock file is
+        // replaced by a folder, which cannot be opened for writing (root included).
+        foreach (var c in toy.Grid(Tier.Smoke).Cells())
+        {
+            string lockPath = Path.Combine(Path.GetDirectoryName(store.PathFor("toy", Tier.Smoke, c.Id))!, $".{c.Id}.lock");
+            File.Delete(lockPath);
+            Directory.CreateDirectory(lockPath);
+        }
+        Assert.That(RunGrid(runner, toy), Is.Zero, "finished records are reused without the lock");
+        var e = Assert.Throws<IOException>(() => RunGrid(runner, (ToyExperiment)toy.WithSettings(["steps=12"], Tier.Smoke)));
+        Assert.That(e!.Message, Does.Contain("cannot be written").And.Contain("no finished record of this configuration"));
+        Assert.That(toy.Runs, Is.EqualTo(4), "nothing ran that could not be kept");
+    }
+
+    [Test]
+    public void ARecordThatCannotBeWrittenNamesTheCellAndSaysItRunsAgain()
+    {
+        using var dir = new TempDirectory();
+        var (store, runner, _) = Make(dir);
+        var toy = new ToyExperiment();
+        var cell = toy.Grid(Tier.Smoke).Cells()[0];
+        Directory.CreateDirectory(store.PathFor("toy", Tier.Smoke, cell.Id));  // a folder where the record goes
+        var e = Assert.Throws<IOException>(() => runner.Run(toy, Tier.Smoke, cell, out _, reuseAcrossCode: false));
+        Assert.That(e!.Message, Does.StartWith($"toy/smoke/{cell.Id}: its record could not be written").And.Contain("runs again on the next run"));
     }
 
     [Test]
