@@ -52,6 +52,11 @@ sealed class CellOptions
             if (context.Experiments.All(e => e.Name != name))
                 result.AddError($"unknown experiment '{name}' (experiments: {string.Join(", ", context.Experiments.Select(e => e.Name))})");
         });
+        results.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+                result.AddError("--results '': give the results folder (an empty path names none)");
+        });
         tier.Validators.Add(result =>
         {
             string name = result.GetValueOrDefault<string>();

@@ -26,6 +26,7 @@ public class BadArgumentTests
     [TestCase(new[] { "run", "slow-test", "--set", "stepz=5" }, "--set stepz: the settings have no 'stepz'", "there are: steps")]
     [TestCase(new[] { "sweep", "slow-test", "--set", "steps=many" }, "--set steps=many: expected a number", "now 20")]
     [TestCase(new[] { "run", "slow-test", "--set", "steps=2.5" }, "setting 'steps' cannot hold that value", "--set steps=2.5")]
+    [TestCase(new[] { "sweep", "slow-test", "--results", "" }, "--results '': give the results folder", "an empty path names none")]
     [TestCase(new[] { "container", "smoke", "--memory", "12q" }, "--memory: '12q' is not a size", "512m, 8g")]
     [TestCase(new[] { "container", "test", "medium" }, "'medium' not recognized", "'smoke' 'short' 'full'")]
     [TestCase(new[] { "container", "box" }, "repro container: unknown command 'box'", "commands: smoke, test, sweep")]

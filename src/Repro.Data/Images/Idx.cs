@@ -23,7 +23,7 @@ public static class Idx
         }
         catch (InvalidDataException e)
         {
-            throw new DataFormatException(path, $"corrupt gzip data: {e.Message}", e);
+            throw new DataFormatException(path, $"a damaged gzip file: {e.Message}", e);
         }
         if (bytes.Length < 4) throw new DataFormatException(path, $"{bytes.Length} bytes: too short for an IDX header");
         int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
@@ -52,6 +52,19 @@ public static class Idx
         using var input = gzip ? (Stream)new GZipStream(file, CompressionMode.Decompress) : file;
         using var buffer = new MemoryStream();
         input.CopyTo(buffer);
+        if (gzip)
+        {
+            // A cut gzip stream ends early without an error; its last 4 bytes (the trailer's length
+            // of the whole, mod 2^32) then disagree with what came out. (The IDX files are one gzip
+            // member each; the trailer of a concatenation would count its last member only.)
+            if (file.Length < 18) throw new DataFormatException(path, $"a damaged or truncated gzip file: {file.Length} bytes, less than a gzip header and trailer");
+            Span<byte> trailer = stackalloc byte[4];
+            file.Position = file.Length - 4;
+            file.ReadExactly(trailer);
+            uint promised = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            if (promised != (uint)buffer.Length)
+                throw new DataFormatException(path, $"a damaged or truncated gzip file: it decompresses to {buffer.Length:N0} bytes, its trailer says {promised:N0}");
+        }
         return buffer.ToArray();
     }
 

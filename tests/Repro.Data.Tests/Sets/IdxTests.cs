@@ -35,6 +35,22 @@ public class IdxTests
     }
 
     [Test]
+    public void ATruncatedOrDamagedGzipIsSaidToBeOne()
+    {
+        using var dir = new TempFolder();
+        WriteGzip(dir.File("img.gz"), Idx(0x803, [4, 8, 8], Enumerable.Range(0, 256).Select(i => (byte)(i * 7)).ToArray()));
+        byte[] whole = File.ReadAllBytes(dir.File("img.gz"));
+        File.WriteAllBytes(dir.File("cut.gz"), whole[..(whole.Length / 2)]);
+        Assert.That(() => Repro.Data.Idx.Read(dir.File("cut.gz"), Repro.Data.Idx.ImagesMagic), Throws.InstanceOf<DataFormatException>()
+            .With.Message.StartsWith(dir.File("cut.gz") + ": a damaged").And.Message.Contains("gzip"));
+        byte[] flipped = (byte[])whole.Clone();
+        flipped[whole.Length / 2] ^= 0x5a;
+        File.WriteAllBytes(dir.File("flip.gz"), flipped);
+        Assert.That(() => Repro.Data.Idx.Read(dir.File("flip.gz"), Repro.Data.Idx.ImagesMagic), Throws.InstanceOf<DataFormatException>()
+            .With.Message.StartsWith(dir.File("flip.gz") + ": "));
+    }
+
+    [Test]
     public void AWrongMagicNumberIsNamed()
     {
         using var dir = new TempFolder();
