@@ -49,9 +49,9 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     public IReadOnlyList<string> Overrides => overrides;
 
     /// <summary>The tier's settings that run: <see cref="Defaults"/> with the overrides applied.</summary>
-    public TSettings Settings(Tier tier) => settings.GetOrAdd(tier, Resolve);
+    public TSettings Settings(Tier tier) => settings.GetOrAdd(tier, Make);
 
-    TSettings Resolve(Tier tier)
+    TSettings Make(Tier tier)
     {
         var settings = Apply(tier);
         var problems = Check(settings);

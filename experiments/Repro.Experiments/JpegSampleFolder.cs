@@ -8,7 +8,7 @@ namespace Repro.Experiments;
 /// enough to run the ImageNet path end to end on a CPU. train/ holds <see cref="Copies"/> copies
 /// of each photograph (random resized crops make them different examples): 8 to train on and one
 /// more, on average, for the validation split held out of it; val/ (the test split) holds one.
-/// truncated.jpg, a deliberately broken file, is left out. Built once in the package cache.
+/// truncated.jpg, a deliberately broken file, is left out. Built once in the package cache (<see cref="CacheFolder"/>).
 /// </summary>
 static class JpegSampleFolder
 {
@@ -19,27 +19,16 @@ static class JpegSampleFolder
     {
         string samples = PackageData.JpegSamples(Console.Error.WriteLine);
         // Named by its copy count, so that a folder built with another count is never reused.
-        string root = Path.Combine(PackageData.Cache, $"jpeg-samples-imagefolder-{Copies}x");
-        if (Directory.Exists(root)) return root;
-        // Built beside and renamed into place, so that a concurrent cell never sees half a folder.
-        string building = $"{root}.{Environment.ProcessId}.tmp";
-        if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
-        foreach (string name in Photographs)
+        return CacheFolder.Ensure(Path.Combine(PackageData.Cache, $"jpeg-samples-imagefolder-{Copies}x"), building =>
         {
-            string source = Path.Combine(samples, name + ".jpg");
-            if (!File.Exists(source)) throw new DataFormatException(source, "not found among skimage's sample images (python3-skimage)");
-            string train = Directory.CreateDirectory(Path.Combine(building, "train", name)).FullName;
-            for (int i = 0; i < Copies; i++) File.Copy(source, Path.Combine(train, $"{name}_{i}.JPEG"));
-            File.Copy(source, Path.Combine(Directory.CreateDirectory(Path.Combine(building, "val", name)).FullName, $"{name}.JPEG"));
-        }
-        try
-        {
-            Directory.Move(building, root);
-        }
-        catch (IOException) when (Directory.Exists(root))
-        {
-            Directory.Delete(building, recursive: true);  // another process built it first
-        }
-        return root;
+            foreach (string name in Photographs)
+            {
+                string source = Path.Combine(samples, name + ".jpg");
+                if (!File.Exists(source)) throw new DataFormatException(source, "not found among skimage's sample images (python3-skimage)");
+                string train = Directory.CreateDirectory(Path.Combine(building, "train", name)).FullName;
+                for (int i = 0; i < Copies; i++) File.Copy(source, Path.Combine(train, $"{name}_{i}.JPEG"));
+                File.Copy(source, Path.Combine(Directory.CreateDirectory(Path.Combine(building, "val", name)).FullName, $"{name}.JPEG"));
+            }
+        });
     }
 }

@@ -7,8 +7,7 @@ namespace Repro.Experiments;
 /// (<see cref="SyntheticImages"/>) compressed by TurboJPEG at quality 95, so that a smoke cell
 /// reads JPEG class folders through the same loader, decoder and transforms as ImageNet. train/
 /// holds the first <c>train</c> images of one draw, val/ the next <c>test</c>. Built once per
-/// size and seed in the package cache, beside and renamed into place (a concurrent cell never
-/// sees half a folder).
+/// size and seed in the package cache (<see cref="CacheFolder"/>).
 /// </summary>
 static class SyntheticJpegFolder
 {
@@ -16,22 +15,12 @@ static class SyntheticJpegFolder
 
     public static string Ensure(int train, int test, int size, ulong seed)
     {
-        string root = Path.Combine(PackageData.Cache, $"synthetic-jpeg-{train}-{test}-{size}px-seed{seed}-q{Quality}");
-        if (Directory.Exists(root)) return root;
-        var images = SyntheticImages.Generate(train + test, seed, size: size);
-        string building = $"{root}.{Environment.ProcessId}.tmp";
-        if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
-        Write(images, 0, train, Path.Combine(building, "train"));
-        Write(images, train, test, Path.Combine(building, "val"));
-        try
+        return CacheFolder.Ensure(Path.Combine(PackageData.Cache, $"synthetic-jpeg-{train}-{test}-{size}px-seed{seed}-q{Quality}"), building =>
         {
-            Directory.Move(building, root);
-        }
-        catch (IOException) when (Directory.Exists(root))
-        {
-            Directory.Delete(building, recursive: true);  // another process built it first
-        }
-        return root;
+            var images = SyntheticImages.Generate(train + test, seed, size: size);
+            Write(images, 0, train, Path.Combine(building, "train"));
+            Write(images, train, test, Path.Combine(building, "val"));
+        });
     }
 
     static void Write(ImageSet images, int start, int count, string split)

@@ -27,9 +27,16 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
         string name = $"{experiment.Name}/{tier}/{cell.Id}";
         bool forced = force ?? ForceRequested;
 
-        bool Reusable(RunRecord? r, bool quiet) =>
-            !forced && r is { IsFinished: true } && r.ConfigHash == hash && (r.CodeFingerprint == code || reuseAcrossCode)
-            && (quiet || r.CodeFingerprint == code || Said($"{name}: reusing a record made by other code ({r.CodeFingerprint}, now {code}); {ForceVariable}=1 runs it again"));
+        bool Reusable(RunRecord? r) =>
+            !forced && r is { IsFinished: true } && r.ConfigHash == hash && (r.CodeFingerprint == code || reuseAcrossCode);
+
+        RunRecord Reuse(RunRecord r, out bool ran)
+        {
+            if (r.CodeFingerprint != code)
+                log($"{name}: reusing a record made by other code ({r.CodeFingerprint}, now {code}); {ForceVariable}=1 runs it again");
+            ran = false;
+            return r;
+        }
 
         IDisposable cellLock;
         try
@@ -40,18 +47,14 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
         {
             // A store this process cannot write (read-only): a finished record is reused as it is;
             // nothing else could be kept, so nothing else runs.
-            var stored = File.Exists(store.PathFor(experiment.Name, tier, cell.Id)) ? store.TryRead(experiment.Name, tier, cell.Id) : null;
-            if (Reusable(stored, quiet: false)) { ran = false; return stored!; }
+            var stored = store.TryRead(experiment.Name, tier, cell.Id);
+            if (Reusable(stored)) return Reuse(stored!, out ran);
             throw new IOException($"{name}: the result store {store.Root} cannot be written ({e.Message}), and it holds no finished record of this configuration to reuse", e);
         }
         using var _ = cellLock;
 
         var existing = store.TryRead(experiment.Name, tier, cell.Id, log);
-        if (Reusable(existing, quiet: false))
-        {
-            ran = false;
-            return existing!;
-        }
+        if (Reusable(existing)) return Reuse(existing!, out ran);
         if (!forced && existing is { IsFinished: true } && existing.ConfigHash == hash)
             log($"{name}: the stored record was made by other code ({existing.CodeFingerprint}, now {code}); running again");
         else if (existing is not null && existing.ConfigHash != hash)
@@ -104,11 +107,5 @@ public sealed class CellRunner(ResultStore store, Action<string> log)
         }
         ran = true;
         return record;
-    }
-
-    bool Said(string message)
-    {
-        log(message);
-        return true;
     }
 }

@@ -51,6 +51,21 @@ public sealed class GoldenFile
 
     public static GoldenFile Read(string path) => Parse(File.ReadAllText(path), path);
 
+    /// <summary>Why the file at <paramref name="path"/> is not a golden snapshot (its FormatException's
+    /// message, naming the file), or null when it reads.</summary>
+    public static string? ProblemOf(string path)
+    {
+        try
+        {
+            Read(path);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>Parses a snapshot; every error names <paramref name="source"/> and the position or field.</summary>
     public static GoldenFile Parse(string text, string source)
     {

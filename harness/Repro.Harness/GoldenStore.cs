@@ -95,12 +95,7 @@ public sealed class GoldenStore(string root)
         var received = Directory.EnumerateFiles(Root, "*.received.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         // All or none: every file must load before any is moved, so that a bad one never leaves
         // the goldens half accepted.
-        var unreadable = new List<string>();
-        foreach (string path in received)
-        {
-            try { GoldenFile.Read(path); }
-            catch (FormatException e) { unreadable.Add(e.Message); }
-        }
+        var unreadable = received.Select(GoldenFile.ProblemOf).OfType<string>().ToList();
         if (unreadable.Count > 0)
             throw new FormatException($"{unreadable.Count} of {received.Count} received snapshot(s) cannot be read, so none was accepted:\n  " +
                                       string.Join("\n  ", unreadable));

@@ -65,12 +65,7 @@ public static class GoldenCommand
                 produced.UnionWith(candidates.Where(File.Exists));
             }
         var verified = store.AllVerified().Select(v => v.path).ToList();
-        var unreadable = new List<string>();
-        foreach (string path in verified)
-        {
-            try { GoldenFile.Read(path); }
-            catch (FormatException e) { unreadable.Add(e.Message); }
-        }
+        var unreadable = verified.Select(GoldenFile.ProblemOf).OfType<string>().ToList();
         foreach (string problem in unreadable) output.WriteLine($"unreadable: {problem}");
         var orphans = verified.Where(p => !produced.Contains(p)).ToList();
         foreach (string orphan in orphans) output.WriteLine($"orphan: {Path.GetRelativePath(store.Root, orphan)} (no cell of any experiment produces it)");

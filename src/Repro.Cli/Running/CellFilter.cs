@@ -12,9 +12,6 @@ namespace Repro.Cli.Running;
 /// </summary>
 public sealed class CellFilter
 {
-    /// <summary>The built-in axes, as options and as `--axis` names.</summary>
-    public static IReadOnlyList<string> BuiltIn => Cell.IdKeys.All;
-
     readonly List<(string Axis, IReadOnlyList<string> Values)> terms = [];
 
     public bool IsEmpty => terms.Count == 0;
@@ -53,7 +50,7 @@ public sealed class CellFilter
     /// <summary>Every term names an axis of the grid and each of its values is on that axis.</summary>
     void CheckTerms(IReadOnlyList<Cell> cells, string where)
     {
-        var axes = BuiltIn.Concat(cells[0].Extra.Select(kv => kv.Key)).ToList();
+        var axes = Cell.IdKeys.All.Concat(cells[0].Extra.Select(kv => kv.Key)).ToList();
         foreach (var (axis, values) in terms)
         {
             if (!axes.Contains(axis))
