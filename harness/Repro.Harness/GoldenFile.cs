@@ -70,14 +70,7 @@ public sealed class GoldenFile
     public static GoldenFile Parse(string text, string source)
     {
         JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{source}: invalid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}", e);
-        }
+        using (var doc = JsonInput.Parse(text, source)) root = doc.RootElement.Deserialize<JsonNode>();
         if (root is not JsonObject obj) throw new FormatException($"{source}: the snapshot must be a JSON object");
 
         string Text(string field) => obj[field] is JsonValue v && v.TryGetValue(out string? s) && s is not null

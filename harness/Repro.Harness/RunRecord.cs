@@ -43,9 +43,11 @@ public sealed class RunRecord
     /// <summary>The typed cell, read from the configuration's "cell" object: what readers take beta,
     /// the learning rate, ||Z0||, the seed and the extra axes from. A summary has none.</summary>
     [JsonIgnore]
-    public Cell Point => point ??= Config["cell"] is JsonObject cell
-        ? Harness.Cell.FromJson(cell, $"record {Experiment}/{Tier}/{Cell}")
-        : throw new FormatException($"record {Experiment}/{Tier}/{Cell}: its configuration has no cell");
+    public Cell Point => point ??= ReadPoint($"record {Experiment}/{Tier}/{Cell}");
+
+    Cell ReadPoint(string source) => Config["cell"] is JsonObject cell
+        ? Harness.Cell.FromJson(cell, source)
+        : throw new FormatException($"{source}: its configuration has no cell");
 
     /// <summary>Complete and diverged cells are finished results; failed ones are run again.</summary>
     [JsonIgnore]
@@ -59,6 +61,8 @@ public sealed class RunRecord
         WriteIndented = true,
         NewLine = "\n",
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A reader gets every field it was promised (JsonInput has checked the rest).
+        RespectNullableAnnotations = true,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
@@ -67,17 +71,24 @@ public sealed class RunRecord
     public static RunRecord Parse(string json, string source)
     {
         RunRecord? record;
-        try
+        using (var doc = JsonInput.Parse(json, source))
         {
-            record = JsonSerializer.Deserialize<RunRecord>(json, Json);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{source}: not a valid run record at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}", e);
+            try
+            {
+                record = doc.Deserialize<RunRecord>(Json);
+            }
+            catch (JsonException e)
+            {
+                throw new FormatException($"{source}: not a valid run record: {e.Message}", e);
+            }
         }
         if (record is null) throw new FormatException($"{source}: the run record is null");
         if (record.Schema != CurrentSchema)
             throw new FormatException($"{source}: run record schema {record.Schema}, this harness reads schema {CurrentSchema}");
+        foreach (var (name, curve) in record.Curves)
+            if (curve is null || curve.Steps.Count != curve.Values.Count)
+                throw new FormatException($"{source}: curve '{name}' {(curve is null ? "is null" : $"has {curve.Steps.Count} steps and {curve.Values.Count} values")}");
+        record.point = record.ReadPoint(source);
         return record;
     }
 }

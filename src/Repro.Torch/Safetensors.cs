@@ -92,25 +92,35 @@ public static class Safetensors
         file.ReadExactly(headerBytes);
         long dataStart = 8 + (long)headerLength, dataLength = fileLength - dataStart;
 
+        // JsonDocument checks the UTF-8 of strings only when they are read, with an exception of its
+        // own; the whole header is checked here instead.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes)) throw Bad(path, "header is not UTF-8 text (not a safetensors file?)");
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(headerBytes); }
+        try { doc = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { AllowDuplicateProperties = false }); }
         catch (JsonException e) { throw Bad(path, $"header is not valid JSON (line {e.LineNumber}, byte {e.BytePositionInLine}): {e.Message}"); }
+        catch (InvalidOperationException e) { throw Bad(path, $"header holds a string that is not text: {e.Message}"); }
 
         metadata = [];
         var specs = new List<(string name, ScalarType dtype, long[] shape, long begin, long end)>();
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(path, "header is not a JSON object");
-            foreach (var entry in doc.RootElement.EnumerateObject())
+            try
             {
-                if (entry.Name == "__metadata__")
+                foreach (var entry in doc.RootElement.EnumerateObject())
                 {
-                    foreach (var m in entry.Value.EnumerateObject())
-                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Bad(path, $"__metadata__.{m.Name} is not a string");
-                    continue;
+                    if (entry.Name == "__metadata__")
+                    {
+                        if (entry.Value.ValueKind != JsonValueKind.Object) throw Bad(path, "__metadata__ is not an object");
+                        foreach (var m in entry.Value.EnumerateObject())
+                            metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Bad(path, $"__metadata__.{m.Name} is not a string");
+                        continue;
+                    }
+                    specs.Add(ParseSpec(path, entry, dataLength));
                 }
-                specs.Add(ParseSpec(path, entry, dataLength));
             }
+            // A string escape that is no text (a lone surrogate, \ud800) is found only as it is read.
+            catch (InvalidOperationException e) { throw Bad(path, $"header holds a string that is not text: {e.Message}"); }
         }
 
         // The format requires the tensors to tile the data buffer exactly.

@@ -56,6 +56,8 @@ public static class Checkpoint
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        RespectNullableAnnotations = true,
+        AllowDuplicateProperties = false,
     };
 
     public static void Write(string path, CheckpointTensors tensors, CheckpointState state)
@@ -126,8 +128,13 @@ public static class Checkpoint
         CheckpointState? state;
         try { state = JsonSerializer.Deserialize<CheckpointState>(json, Json); }
         catch (JsonException e) { throw new InvalidDataException($"{path}: the trainer state is not valid JSON: {e.Message}", e); }
+        // The serializer's word for a string that is no text (a lone surrogate escape, \ud800).
+        catch (InvalidOperationException e) { throw new InvalidDataException($"{path}: the trainer state holds a string that is not text: {e.Message}", e); }
         if (state is null || state.Curves is null || state.Scalars is null || state.Notes is null || state.Means is null)
             throw new InvalidDataException($"{path}: the trainer state is incomplete");
+        foreach (var (name, curve) in state.Curves)
+            if (curve is null || curve.Steps.Count != curve.Values.Count)
+                throw new InvalidDataException($"{path}: the trainer state's curve '{name}' is null or has unequal steps and values");
         if (state.Format != CheckpointState.CurrentFormat)
             throw new InvalidDataException($"{path}: checkpoint format {state.Format}; this trainer reads format {CheckpointState.CurrentFormat}");
         return state;
