@@ -91,6 +91,9 @@ public class GoldenTests
     [TestCase("""{"experiment":"t","tier":"smoke","cell":"c","configHash":"h","config":{},"quantities":{"a":{"value":1,"rtol":-1,"atol":0}}}""", "rtol and atol must be >= 0")]
     [TestCase("""{"tier":"smoke","cell":"c","configHash":"h","config":{},"quantities":{}}""", "field 'experiment' is missing")]
     [TestCase("""[1, 2]""", "must be a JSON object")]
+    // Found by the fuzzer (tests/Repro.Fuzz.Tests): these escaped as ArgumentException and InvalidOperationException.
+    [TestCase("""{"experiment":"t","tier":"smoke","cell":"c","configHash":"h","config":{},"quantities":{"a":{"value":1,"value":2,"rtol":0,"atol":0}}}""", "invalid JSON")]
+    [TestCase("""{"experiment":"t\ud800","tier":"smoke","cell":"c","configHash":"h","config":{},"quantities":{}}""", "not text")]
     public void SchemaErrorsNameTheFileAndField(string text, string expected)
     {
         var e = Assert.Throws<FormatException>(() => GoldenFile.Parse(text, "g.verified.json"));

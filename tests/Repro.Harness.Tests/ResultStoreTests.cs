@@ -116,6 +116,25 @@ public class ResultStoreTests
         Assert.That(RunGrid(runner, toy), Is.EqualTo(1), "only the failed cell runs again");
     }
 
+    // Found by the fuzzer (tests/Repro.Fuzz.Tests): a name twice in the configuration escaped as an
+    // ArgumentException when the cell was first read; a ragged curve was not noticed at all.
+    [TestCase("\"settings\": {", "\"settings\": {\"steps\": 1, ", "invalid JSON")]
+    [TestCase("\"values\": [", "\"values\": [1, ", "steps and")]
+    [TestCase("\"beta\": ", "\"beta\": \"x\", \"b\": ", "the cell has no number 'beta'")]
+    public void ADamagedRecordIsAFormatErrorNamingTheFile(string find, string replace, string expected)
+    {
+        using var dir = new TempDirectory();
+        var (store, runner, _) = Make(dir);
+        var toy = new ToyExperiment();
+        var cell = toy.Grid(Tier.Smoke).Cells()[0];
+        runner.Run(toy, Tier.Smoke, cell, out _, reuseAcrossCode: false);
+        string path = store.PathFor("toy", Tier.Smoke, cell.Id), json = File.ReadAllText(path);
+        int at = json.IndexOf(find, StringComparison.Ordinal);
+        Assert.That(at, Is.GreaterThanOrEqualTo(0), $"the record holds {find}");
+        var e = Assert.Throws<FormatException>(() => RunRecord.Parse(json[..at] + replace + json[(at + find.Length)..], path));
+        Assert.That(e!.Message, Does.StartWith(path).And.Contain(expected));
+    }
+
     [Test]
     public void RecordsCarryConfigurationEnvironmentAndCurves()
     {

@@ -127,6 +127,11 @@ public class SafetensorsTests
         ExpectBad(Write("gap.safetensors", File_("{\"w\": {\"dtype\": \"U8\", \"shape\": [2], \"data_offsets\": [2, 4]}}", 4)), "'w' starts at byte 2");
         ExpectBad(Write("tail.safetensors", File_("{\"w\": {\"dtype\": \"U8\", \"shape\": [2], \"data_offsets\": [0, 2]}}", 5)), "cover 2 bytes but the data section holds 5");
         ExpectBad(Write("shape.safetensors", File_("{\"w\": {\"dtype\": \"U8\", \"shape\": [-1], \"data_offsets\": [0, 0]}}", 0)), "'w': shape holds -1");
+        // Found by the fuzzer (tests/Repro.Fuzz.Tests): these escaped as InvalidOperationException.
+        ExpectBad(Write("metadata.safetensors", File_("{\"__metadata__\": 3}", 0)), "__metadata__ is not an object");
+        ExpectBad(Write("utf8.safetensors", [.. BitConverter.GetBytes(4UL), (byte)'"', 0xc3, (byte)'"', (byte)' ']), "not UTF-8");
+        ExpectBad(Write("surrogate.safetensors", File_("{\"__metadata__\": {\"k\": \"\\ud800\"}}", 0)), "not text");
+        ExpectBad(Write("twice.safetensors", File_("{\"w\": {\"dtype\": \"U8\", \"shape\": [0], \"data_offsets\": [0, 0]}, \"w\": {}}", 0)), "not valid JSON");
         Assert.Throws<FileNotFoundException>(() => Safetensors.Load(Path.Combine(dir, "absent.safetensors")));
     }
 
