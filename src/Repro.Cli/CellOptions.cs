@@ -206,6 +206,8 @@ sealed class CellOptions
         context.Out.WriteLine($"records: {Path.Combine(store.Root, e.Name, t.Name)}");
         foreach (var failed in summary.Failed)
             context.Out.WriteLine($"failed: {failed.Cell}: {MetricsText.FirstLine(failed.Error)} (the whole error is in its record)");
+        if (summary.Stopped is { } why)
+            context.Out.WriteLine($"stopped: {why}");
         if (summary.Cancelled)
             context.Out.WriteLine("stopped by a signal: the same command finishes the rest (finished cells are reused)");
     }

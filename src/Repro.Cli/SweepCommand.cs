@@ -48,7 +48,7 @@ public static class SweepCommand
             // from what has finished; a shard runs its part of the first round only.
             GridRun.Complete(grid, (round, next) =>
             {
-                if (sweep is { Cancelled: true } || (round > 0 && part != Shard.Whole)) return [];
+                if (sweep is { Cancelled: true } or { Stopped: not null } || (round > 0 && part != Shard.Whole)) return [];
                 var cells = round == 0 ? part.Select(options.Filter(result, next)) : options.Filter(result, next, strict: false);
                 if (cells.Count == 0) return [];
                 if (round == 0) started = cells.Count;

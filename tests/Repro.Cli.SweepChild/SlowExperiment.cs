@@ -20,6 +20,8 @@ public sealed class SlowExperiment : Experiment<SlowSettings>
     public int? FailSeed { get; init; }
     public double? DivergeBeta { get; init; }
     public IReadOnlyList<DataNeed> Needs { get; init; } = [];
+    /// <summary>Every cell's data load rejects this file, as a loader rejects a truncated one.</summary>
+    public string? DamagedFile { get; init; }
     /// <summary>The grid throws what no user error is (the CLI's report of a bug).</summary>
     public bool GridFails { get; init; }
     /// <summary>An eta scan over beta 0.01 ... 10, ||Z0|| 1 and 30, three seeds, whose validation
@@ -53,6 +55,7 @@ public sealed class SlowExperiment : Experiment<SlowSettings>
     {
         Interlocked.Increment(ref runs);
         var (cell, steps) = (context.Cell, settings.Steps);
+        if (DamagedFile is not null) throw new Repro.Data.DataFormatException(DamagedFile, "truncated on purpose");
         if (cell.Seed == FailSeed) throw new InvalidOperationException($"slow-test fails at seed {cell.Seed} on purpose");
         var result = new RunResult();
         var loss = result.Curve("train_loss");

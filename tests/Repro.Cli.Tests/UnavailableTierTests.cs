@@ -36,6 +36,21 @@ public class UnavailableTierTests
         Assert.That(Directory.EnumerateFileSystemEntries(results.Path, "*", SearchOption.AllDirectories), Is.Empty);
     }
 
+    [TestCase("sweep")]
+    [TestCase("run")]
+    public void ADamagedDataFileStopsTheRunAtTheFirstCellItFails(string command)
+    {
+        // Every cell reads the same file: failing the other five on it one by one says nothing more.
+        using var results = new TempDirectory();
+        var experiment = new Repro.Cli.SweepChild.SlowExperiment { DamagedFile = "/data/toy-set/batch_1.bin" };
+        var result = Cli.Run([experiment], command, "slow-test", "--results", results.Path);
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
+        Assert.That(experiment.Runs, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Out, Does.Contain("1 of 6 cells: 1 ran, 0 reused; 0 complete, 0 diverged, 1 failed; stopped"));
+        Assert.That(result.Out, Does.Contain("stopped: /data/toy-set/batch_1.bin is damaged and every cell reads it: the other 5 cells were not run"));
+        Assert.That(result.Out, Does.Contain("failed: ").And.Contain("/data/toy-set/batch_1.bin: truncated on purpose"));
+    }
+
     [Test]
     public void DataPointsTheRunAtTheDatasetsFolder()
     {

@@ -1,4 +1,6 @@
+using Repro.Data;
 using Repro.Harness;
+using Repro.Training;
 
 namespace Repro.Cli.Running;
 
@@ -27,6 +29,12 @@ public sealed class SweepRunner(ResultStore store, ISweepDisplay display)
                         p => observer.CellProgressed(cell, p), cancellation);
                     done.Add((record, ran));
                     observer.CellEnded(cell, record, ran);
+                    if (DamagedData(record) is { } file)
+                        return new SweepSummary(cells.Count, done, Cancelled: false)
+                        {
+                            Stopped = $"{file} is damaged and every cell reads it: the other {cells.Count - i - 1} cells were not run (they would fail on it too); " +
+                                      "replace the file and run the same command (finished cells are reused)",
+                        };
                 }
                 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
                 {
@@ -36,4 +44,15 @@ public sealed class SweepRunner(ResultStore store, ISweepDisplay display)
             }
             return new SweepSummary(cells.Count, done, Cancelled: false);
         });
+
+    // A cell that failed on a data file the format rejects (the record's error is the
+    // exception's ToString: its type, then "<file>: <problem>"); the file, or null.
+    static string? DamagedData(RunRecord record)
+    {
+        string prefix = typeof(DataFormatException).FullName + ": ";
+        if (record.Status != RunStatus.Failed || record.Error?.StartsWith(prefix, StringComparison.Ordinal) != true) return null;
+        string message = record.Error[prefix.Length..];
+        int colon = message.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 ? message[..colon] : null;
+    }
 }
