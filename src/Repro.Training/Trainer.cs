@@ -19,6 +19,9 @@ namespace Repro.Training;
 /// geometric, whatever LogEvery is), through <see cref="ProbeLog"/>: r, entropy, probe_loss, and
 /// probe_accuracy; ntk_change (||Theta_t - Theta_0|| / ||Theta_0|| on the first NtkExamples probe
 /// examples) at the kernel's own probe steps (<see cref="TrainerOptions.NtkProbes"/>).</item>
+/// <item>Curves at the probe steps before the last, for the update from each to the next:
+/// entropy_change (measured) and entropy_change_cov (the covariance law's first-order prediction,
+/// <see cref="EntropyCovariance"/>); at the end their ratio's median and quartiles, entropy_cov_ratio_*.</item>
 /// <item>Curves every LogEvery steps: train_loss, train_accuracy, means over the training steps
 /// since the previous log.</item>
 /// <item>Curves at every evaluation: val_loss, val_accuracy (the held-out validation split),
@@ -99,12 +102,20 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
                     if (Checkpointing) SaveCheckpoint(step);
                     cancellation.ThrowIfCancellationRequested();
                 }
-                double loss;
-                using (var batch = batches.Next()) loss = TrainStep(step, batch);
-                if (!double.IsFinite(loss))
+                // From a probe step, the update's entropy change beside the covariance law's
+                // prediction, both measured inside this iteration so that no state crosses a checkpoint.
+                using (Tensor? before = probeSteps.Contains(step) ? ProbeLogits() : null)
                 {
-                    result.Diverged(step);
-                    break;
+                    double loss;
+                    using (var batch = batches.Next()) loss = TrainStep(step, batch);
+                    if (!double.IsFinite(loss))
+                    {
+                        result.Diverged(step);
+                        break;
+                    }
+                    if (before is not null)
+                        using (Tensor after = ProbeLogits())
+                            ProbeLog.Update(step, before, after);
                 }
                 step++;
                 if (probeSteps.Contains(step) || ntkSteps.Contains(step)) Probe(step);
@@ -167,6 +178,15 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
                 ProbeLog.Ntk(step, theta, ntk0);
             }
         }
+    }
+
+    /// <summary>The probe batch's scaled logits beta z, in the probe's mode, without a graph.</summary>
+    Tensor ProbeLogits()
+    {
+        using var scope = NewDisposeScope();
+        using var mode = new ProbeMode(model);
+        using var noGrad = no_grad();
+        return (model.forward(probeInputs!) * Beta).DetachFromDisposeScope();
     }
 
     /// <summary>The training means since the last log (at step 0: the probe batch's loss and
@@ -399,6 +419,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     void Finish()
     {
         ProbeLog.WriteTimescales(result.Scalars, result.Notes, diverged: result.Status == RunStatus.Diverged);
+        ProbeLog.WriteEntropyLaw(result.Scalars, result.Notes);
         if (result.Status == RunStatus.Complete)
         {
             var test = result.Curves["test_accuracy"];

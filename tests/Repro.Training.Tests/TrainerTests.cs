@@ -66,6 +66,27 @@ public class TrainerTests
     }
 
     [Test]
+    public void EachUpdateFromAProbeStepRecordsItsEntropyChangeBesideTheCovarianceLaw()
+    {
+        using var data = new TeacherData(train: 256, test: 64);
+        using var g = new Generator(6);
+        using var model = new Mlp([TeacherData.Features, 32, TeacherData.Classes], "tanh", g, ScalarType.Float64);
+        var result = new Trainer(model, data.Data(batchSize: 32), new TrainerOptions { Beta = 2, Eta = 0.02, Steps = 60, LogEvery = 10 }).Run();
+        var probes = new ProbeSchedule().Steps(60);
+        Assert.That(result.Curves[ProbeLog.EntropyChange].Steps, Is.EqualTo(probes.Take(probes.Count - 1)), "every probe step but the last starts an update");
+        Assert.That(result.Curves[ProbeLog.EntropyChangeCov].Steps, Is.EqualTo(probes.Take(probes.Count - 1)));
+        // Small steps: the first-order law holds closely on every update.
+        Assert.That(result.Scalars["entropy_cov_updates"], Is.EqualTo(probes.Count - 1));
+        Assert.That(result.Scalars["entropy_cov_ratio_median"], Is.EqualTo(1).Within(0.05));
+        Assert.That(result.Scalars["entropy_cov_ratio_q25"], Is.LessThanOrEqualTo(result.Scalars["entropy_cov_ratio_median"]).And.GreaterThan(0.8));
+        Assert.That(result.Scalars["entropy_cov_ratio_q75"], Is.GreaterThanOrEqualTo(result.Scalars["entropy_cov_ratio_median"]).And.LessThan(1.2));
+        // The entropy change at a step is the entropy curve's next difference where the next step is a probe too.
+        var entropy = result.Curves[ProbeLog.Entropy];
+        Assert.That(result.Curves[ProbeLog.EntropyChange].At(2), Is.EqualTo(entropy.At(3) - entropy.At(2)).Within(1e-12));
+        Assert.That(result.Notes["entropy_cov"], Does.Contain($"over the {probes.Count - 1} updates"));
+    }
+
+    [Test]
     public void ADivergedRunHasNoTimescales()
     {
         using var data = new TeacherData();
