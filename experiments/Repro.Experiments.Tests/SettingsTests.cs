@@ -55,10 +55,36 @@ public class SettingsTests
     [TestCase("wrn-cifar10", "depth=12", "depth = 12: must be 6n + 4")]
     [TestCase("gru-imdb", "recipe.ntkExamples=999", "recipe.ntkExamples = 999: the kernel is measured on probe examples")]
     [TestCase("resnet50-imagenet", "evalResize=32", "evalResize = 32: must be >= crop = 64")]
+    [TestCase("wrn-cifar10", "recipe.cure.labelSmoothing=1", "recipe.cure.labelSmoothing = 1: must be in [0, 1)")]
+    [TestCase("gru-imdb", "recipe.cure.noisyAnneal=0", "recipe.cure.noisyAnneal = 0: must be a fraction of the run in (0, 1]")]
+    [TestCase("wrn-cifar10", "recipe.cure.dropoutPhase=early", "recipe.cure.dropoutPhase = early: switches the model's dropout on and off, which is 0 here: set dropout too")]
+    [TestCase("resnet50-imagenet", "recipe.cure.dropoutPhase=late", "recipe.cure.dropoutPhase = late: switches the model's dropout, and resnet50-imagenet's model has none")]
     public void AnImpossibleSettingStopsBeforeAnyCell(string name, string assignment, string problem)
     {
         var e = Assert.Throws<ArgumentException>(() => Catalog.Find(name).WithSettings([assignment], Tier.Smoke));
         Assert.That(e!.Message, Does.StartWith($"--set {assignment}: {name}'s smoke settings: ").And.Contain(problem));
+    }
+
+    /// <summary>A cure is written into the configuration only when one is on: the default
+    /// configurations (and every golden's hash) are those from before cures existed.</summary>
+    [Test]
+    public void ACureIsInTheConfigurationOnlyWhenOn()
+    {
+        var wrn = Catalog.Find("wrn-cifar10");
+        var cell = wrn.Grid(Tier.Short).Cells().First();
+        var defaults = wrn.Config(Tier.Short, cell);
+        Assert.That(defaults["settings"]!["recipe"]!.AsObject().ContainsKey("cure"), Is.False, defaults.ToJsonString());
+
+        var noisy = wrn.WithSettings(["recipe.cure.noisyAlpha=0.1"], Tier.Short).Config(Tier.Short, cell);
+        var cure = noisy["settings"]!["recipe"]!["cure"]!;
+        Assert.That(cure["noisyAlpha"]!.GetValue<double>(), Is.EqualTo(0.1));
+        Assert.That(cure["noisyAnneal"]!.GetValue<double>(), Is.EqualTo(1), "the whole group, defaults included, once one field is set");
+        Assert.That(CanonicalJson.Hash(noisy), Is.Not.EqualTo(CanonicalJson.Hash(defaults)));
+
+        var early = wrn.WithSettings(["dropout=0.1", "recipe.cure.dropoutPhase=early"], Tier.Short).Config(Tier.Short, cell);
+        Assert.That(early["settings"]!["recipe"]!["cure"]!["dropoutPhase"]!.GetValue<string>(), Is.EqualTo("early"));
+        var off = wrn.WithSettings(["recipe.cure.noisyAlpha=0"], Tier.Short).Config(Tier.Short, cell);
+        Assert.That(CanonicalJson.Hash(off), Is.EqualTo(CanonicalJson.Hash(defaults)), "a cure set to off is no cure");
     }
 
     [Test]

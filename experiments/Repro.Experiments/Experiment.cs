@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Repro.Dynamics;
 using Repro.Harness;
 using Repro.Training;
@@ -42,7 +43,24 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     public IReadOnlyList<GoldenQuantity> Resolve(IEnumerable<Quantity> quantities) =>
         quantities.Select(q => new GoldenQuantity(q.Name, q.Value, q.Tolerance ?? DefaultTolerance)).ToList();
 
-    static readonly JsonSerializerOptions SettingsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    // The configuration's settings (and so the hash): a group marked OmittedAtDefaults is left out
+    // at its defaults. --set applies to the whole settings, that group included.
+    static readonly JsonSerializerOptions SettingsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitDefaults } },
+    };
+    static readonly JsonSerializerOptions WholeSettingsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    static void OmitDefaults(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+            if (property.AttributeProvider?.IsDefined(typeof(OmittedAtDefaultsAttribute), inherit: false) == true)
+            {
+                object defaults = Activator.CreateInstance(property.PropertyType)!;
+                property.ShouldSerialize = (_, value) => !Equals(value, defaults);
+            }
+    }
 
     IReadOnlyList<string> overrides = [];
     ConcurrentDictionary<Tier, TSettings> settings = new();
@@ -63,7 +81,7 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
     TSettings Apply(Tier tier)
     {
         if (overrides.Count == 0) return Defaults(tier);
-        var node = SettingsOverrides.Apply(JsonSerializer.SerializeToNode(Defaults(tier), SettingsJson)!.AsObject(), overrides);
+        var node = SettingsOverrides.Apply(JsonSerializer.SerializeToNode(Defaults(tier), WholeSettingsJson)!.AsObject(), overrides);
         try
         {
             return node.Deserialize<TSettings>(SettingsJson)

@@ -86,6 +86,8 @@ public sealed class WrnCifar10 : ModelExperiment<WrnSettings>
         Seeds = tier.Pick<int[]>([0], [0, 1, 2], [0, 1, 2, 3, 4]),
     };
 
+    protected override double? DropoutRate(WrnSettings s) => s.Dropout;
+
     protected override SettingProblems CheckDataAndModel(WrnSettings s, SettingProblems problems) => problems
         .Require(s.Dataset != WrnDataset.Synthetic || s.TrainExamples > 0, "trainExamples", s.TrainExamples, "must be > 0: the synthetic images are generated")
         .Require(s.Dataset != WrnDataset.Synthetic || s.TestExamples > 0, "testExamples", s.TestExamples, "must be > 0: the synthetic images are generated")

@@ -60,6 +60,24 @@ public sealed class ProbeLog(IDictionary<string, Curve> curves)
         Curve(EntropyChangeCov).Add(step, EntropyCovariance.Predicted(scaledBefore, scaledAfter));
     }
 
+    /// <summary>t_saturate: the first step where the mean entropy falls to ln K / 2, half its value
+    /// at uniform predictions (early saturation, seeds/001), by the crossing rule of the other
+    /// timescales (measured between two probes, or censored); none for a diverged run.</summary>
+    public void WriteSaturation(IDictionary<string, double> scalars, IDictionary<string, string> notes, long classes, bool diverged)
+    {
+        if (!curves.TryGetValue(Entropy, out var entropy) || entropy.Values.Count == 0) return;
+        if (diverged)
+        {
+            notes["t_saturate"] = "none: the run diverged";
+            return;
+        }
+        double level = Math.Log(classes) / 2;
+        // Falling to the level is the negated curve rising to it.
+        var crossing = Crossing.Of(entropy.Steps, entropy.Values.Select(v => -v).ToList(), -level);
+        crossing.WriteTo(scalars, "t_saturate");
+        notes["t_saturate"] = $"{crossing} (mean entropy falls to ln {classes} / 2 = {level:0.###})";
+    }
+
     /// <summary>How well the covariance law held over the updates measured: the ratio of measured to
     /// predicted entropy change per update (those with a prediction of exactly 0 left out), its
     /// median, quartiles and count, as entropy_cov_ratio_median, _q25, _q75 and entropy_cov_updates.</summary>

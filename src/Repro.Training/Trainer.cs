@@ -22,6 +22,7 @@ namespace Repro.Training;
 /// <item>Curves at the probe steps before the last, for the update from each to the next:
 /// entropy_change (measured) and entropy_change_cov (the covariance law's first-order prediction,
 /// <see cref="EntropyCovariance"/>); at the end their ratio's median and quartiles, entropy_cov_ratio_*.</item>
+/// <item>t_saturate: when the mean entropy falls to ln K / 2 (censored like the other timescales).</item>
 /// <item>Curves every LogEvery steps: train_loss, train_accuracy, means over the training steps
 /// since the previous log.</item>
 /// <item>Curves at every evaluation: val_loss, val_accuracy (the held-out validation split),
@@ -48,6 +49,10 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     /// into checkpoints so that a resumed run draws the same masks.</summary>
     public IReadOnlyList<Generator> ModelGenerators { get; init; } = [];
 
+    /// <summary>Where Noisy Softmax draws its noise (one standard normal per example and step); one
+    /// of <see cref="ModelGenerators"/>, so that a resumed run draws the same noise.</summary>
+    public Generator? NoiseGenerator { get; init; }
+
     /// <summary>Called at every logged step with the training loss and accuracy since the last log
     /// (at step 0: on the probe batch).</summary>
     public Action<RunProgress>? Progress { get; init; }
@@ -65,6 +70,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     Tensor? probeInputs, probeLabels;     // the probe batch, on the device
     ScalarType dtype;                     // the model's floating-point type, which inputs are cast to
     HashSet<long> probeSteps = [], ntkSteps = [];
+    List<Dropout> dropouts = [];          // switched on and off by DropoutPhase
     bool started;
 
     ProbeLog ProbeLog => new(result.Curves);
@@ -141,9 +147,14 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         using var scope = NewDisposeScope();
         optimizer!.lr = LearningRate(step);
         optimizer.zero_grad();
+        bool dropout = DropoutOn(step);
+        foreach (var d in dropouts) d.train(dropout);
         Tensor y = OnDevice(batch.Labels);
         Tensor z = model.forward(OnDevice(batch.Inputs));
-        Tensor loss = BetaCrossEntropy.Loss(z, y, Beta, options.LabelSmoothing);
+        double alpha = options.NoisySoftmax?.AlphaAt(step) ?? 0;
+        Tensor loss = alpha > 0
+            ? NoisySoftmax.Loss(z, y, Beta, alpha, OnDevice(randn([y.shape[0]], NoiseGenerator!, ScalarType.Float64)), options.LabelSmoothing)
+            : BetaCrossEntropy.Loss(z, y, Beta, options.LabelSmoothing);
         // The loss and the hit count come back in one read, the step's one wait for the device (on
         // CUDA a second read after the update would stall the next step's launches behind it).
         Tensor correct = z.argmax(1).eq(y).sum();
@@ -155,6 +166,13 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         means.Add(value, (long)read[1], y.shape[0]);
         return value;
     }
+
+    bool DropoutOn(long step) => options.DropoutPhase switch
+    {
+        DropoutPhase.Early => step < options.DropoutSwitch,
+        DropoutPhase.Late => step >= options.DropoutSwitch,
+        _ => true,
+    };
 
     /// <summary>At a probe step the probe quantities, at a kernel probe step the kernel's relative
     /// change (at step 0 its initial value, Theta_0); one forward of the probe batch for both.</summary>
@@ -376,6 +394,12 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         result.Notes["probe"] = $"{probeCount} fixed examples; batch norm uses the probe batch's own statistics (as training does) " +
             "and its running statistics are restored after every probe; dropout is off";
         result.Notes["probe_steps"] = options.Probes.Describe(options.Steps);
+        if (options.LabelSmoothing > 0) result.Notes["label_smoothing"] = $"{options.LabelSmoothing} on the training loss only (probes and evaluations: the NLL)";
+        if (options.NoisySoftmax is { } noisy) result.Notes["noisy_softmax"] = $"{noisy} (the training loss only; probes and evaluations without noise)";
+        if (options.DropoutPhase != DropoutPhase.Whole)
+            result.Notes["dropout_phase"] = options.DropoutPhase == DropoutPhase.Early
+                ? $"early dropout: the model's dropout on for steps 0 to {options.DropoutSwitch - 1}, off from step {options.DropoutSwitch}"
+                : $"late dropout: the model's dropout off for steps 0 to {options.DropoutSwitch - 1}, on from step {options.DropoutSwitch}";
         result.Notes["z0"] = options.LogitScale is { } scale
             ? $"logit layer rescaled so that ||Z0|| = {scale} on the probe batch"
             : "the model's own initialization";
@@ -420,6 +444,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     {
         ProbeLog.WriteTimescales(result.Scalars, result.Notes, diverged: result.Status == RunStatus.Diverged);
         ProbeLog.WriteEntropyLaw(result.Scalars, result.Notes);
+        ProbeLog.WriteSaturation(result.Scalars, result.Notes, z0!.shape[1], diverged: result.Status == RunStatus.Diverged);
         if (result.Status == RunStatus.Complete)
         {
             var test = result.Curves["test_accuracy"];
@@ -446,6 +471,12 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
             throw new ArgumentException($"trainer option LogitScale = {target} rescales the model's logit layer: set Trainer.LogitLayer", nameof(LogitLayer));
         if (LogitLayer is not null && !model.named_modules().Any(m => ReferenceEquals(m.module, LogitLayer)))
             throw new ArgumentException("Trainer.LogitLayer is not a layer of the model", nameof(LogitLayer));
+        if (options.NoisySoftmax is not null && (NoiseGenerator is null || !ModelGenerators.Contains(NoiseGenerator)))
+            throw new ArgumentException("trainer option NoisySoftmax draws from Trainer.NoiseGenerator: set it to one of Trainer.ModelGenerators " +
+                "(whose states checkpoints keep, so that a resumed run draws the same noise)", nameof(NoiseGenerator));
+        dropouts = [.. model.named_modules().Select(m => m.module).OfType<Dropout>()];
+        if (options.DropoutPhase != DropoutPhase.Whole && dropouts.Count == 0)
+            throw new ArgumentException($"trainer option DropoutPhase = {options.DropoutPhase} switches the model's dropout, but the model has no Dropout layer", nameof(options.DropoutPhase));
     }
 
     SGD NewOptimizer() => new(model.parameters(), LearningRate(0), options.Momentum, dampening: 0,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Repro.Dynamics;
 using Repro.Torch;
 using Repro.Torch.Optim;
@@ -27,6 +28,16 @@ public sealed record TrainerOptions
 
     /// <summary>Label smoothing of the training loss only; probe and test losses are THEORY.md's L.</summary>
     public double LabelSmoothing { get; init; }
+
+    /// <summary>Noisy Softmax on the training loss (null: off); its draws come from <see cref="Trainer.NoiseGenerator"/>.</summary>
+    public NoisySoftmax? NoisySoftmax { get; init; }
+
+    /// <summary>When the model's dropout is on while training: the whole run, before
+    /// <see cref="DropoutSwitch"/> only (early dropout) or from it on (late dropout).</summary>
+    public DropoutPhase DropoutPhase { get; init; } = DropoutPhase.Whole;
+
+    /// <summary>The step at which early dropout ends and late dropout starts.</summary>
+    public long DropoutSwitch { get; init; }
 
     /// <summary>Optimizer steps in all.</summary>
     public required long Steps { get; init; }
@@ -92,6 +103,16 @@ public sealed record TrainerOptions
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Bad(nameof(WeightDecay), $"must be a finite number >= 0; got {WeightDecay}");
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw Bad(nameof(LabelSmoothing), $"must be in [0, 1); got {LabelSmoothing}");
         if (Steps < 1) throw Bad(nameof(Steps), $"must be >= 1; got {Steps}");
+        try
+        {
+            NoisySoftmax?.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw Bad(nameof(NoisySoftmax), e.Message);
+        }
+        if (DropoutPhase != DropoutPhase.Whole && !(DropoutSwitch >= 0 && DropoutSwitch <= Steps))
+            throw Bad(nameof(DropoutSwitch), $"must be a step of the run, 0 to {Steps}; got {DropoutSwitch}");
         if (LogEvery < 1) throw Bad(nameof(LogEvery), $"must be >= 1; got {LogEvery}");
         try
         {
@@ -116,4 +137,16 @@ public sealed record TrainerOptions
     }
 
     static ArgumentException Bad(string option, string what) => new($"trainer option {option} {what}", option);
+}
+
+/// <summary>When a model's dropout is on while training (Liu et al. 2023, "Dropout reduces underfitting"; seeds/001).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DropoutPhase>))]
+public enum DropoutPhase
+{
+    /// <summary>The whole run (plain dropout).</summary>
+    [JsonStringEnumMemberName("whole")] Whole,
+    /// <summary>Before the switch step only: against underfitting.</summary>
+    [JsonStringEnumMemberName("early")] Early,
+    /// <summary>From the switch step on: against overfitting.</summary>
+    [JsonStringEnumMemberName("late")] Late,
 }

@@ -84,3 +84,40 @@ public class EntropyCovarianceTests
         Assert.That(notes["entropy_cov"], Does.Contain("over the 4 updates").And.Contain("1 with a prediction of exactly 0 left out"));
     }
 }
+
+public class SaturationTests
+{
+    static (Dictionary<string, double> Scalars, Dictionary<string, string> Notes) Saturation(long[] steps, double[] entropy, bool diverged = false)
+    {
+        var curves = new Dictionary<string, Curve>();
+        var log = new ProbeLog(curves);
+        for (int i = 0; i < steps.Length; i++) log.Curve(ProbeLog.Entropy).Add(steps[i], entropy[i]);
+        var (scalars, notes) = (new Dictionary<string, double>(), new Dictionary<string, string>());
+        log.WriteSaturation(scalars, notes, classes: 4, diverged);
+        return (scalars, notes);
+    }
+
+    [Test]
+    public void TSaturateIsWhereTheEntropyFallsToHalfOfLnKBetweenTwoProbes()
+    {
+        double half = Math.Log(4) / 2;  // 0.693
+        var (scalars, notes) = Saturation([0, 4, 8], [1.386, half + 0.1, half - 0.1]);
+        Assert.That(scalars["t_saturate"], Is.EqualTo(6).Within(1e-9), "halfway between probes 4 and 8");
+        Assert.That(scalars["t_saturate_censored"], Is.EqualTo(0));
+        Assert.That(notes["t_saturate"], Does.Contain("ln 4 / 2 = 0.693"));
+    }
+
+    [Test]
+    public void ASaturationNotReachedIsCensoredNeverExtrapolated()
+    {
+        var (scalars, _) = Saturation([0, 4, 8], [1.386, 1.2, 1.0]);
+        Assert.That(scalars["t_saturate"], Is.NaN);
+        Assert.That(scalars["t_saturate_censored"], Is.EqualTo(1));
+        Assert.That(scalars["t_saturate_bound"], Is.EqualTo(8));
+        var (already, _) = Saturation([0, 4], [0.5, 0.4]);
+        Assert.That(already["t_saturate_censored"], Is.EqualTo(-1), "saturated at the first probe already");
+        var (diverged, notes) = Saturation([0, 4], [1.3, 0.1], diverged: true);
+        Assert.That(diverged, Is.Empty);
+        Assert.That(notes["t_saturate"], Does.Contain("diverged"));
+    }
+}

@@ -22,6 +22,11 @@ public class CheckpointTests
         Nesterov = true,
         WeightDecay = 1e-3,
         LabelSmoothing = 0.1,
+        // Noise and a dropout switch between the checkpoints and the interruptions: a resumed run
+        // draws the same noise and switches at the same step.
+        NoisySoftmax = new(Alpha: 0.3, AnnealSteps: 20),
+        DropoutPhase = DropoutPhase.Early,
+        DropoutSwitch = 14,
         Steps = 24,
         LogEvery = 4,
         EvalEvery = 8,
@@ -53,6 +58,7 @@ public class CheckpointTests
         {
             LogitLayer = model.LogitLayer,
             ModelGenerators = [dropout],
+            NoiseGenerator = dropout,
             Progress = progress,
             Log = m => log?.Add(m),
         };

@@ -86,6 +86,62 @@ public class TrainerTests
         Assert.That(result.Notes["entropy_cov"], Does.Contain($"over the {probes.Count - 1} updates"));
     }
 
+    static (RunResult Result, Dictionary<string, double[]> State) TinyRun(TrainerOptions options)
+    {
+        using var data = new TeacherData();
+        using var dropout = new Generator(3);
+        using var model = new TinyBnNet(4, dropout);
+        var result = new Trainer(model, data.Data(), options) { ModelGenerators = [dropout], NoiseGenerator = dropout }.Run();
+        return (result, Compare.State(model));
+    }
+
+    static TrainerOptions Tiny => new() { Eta = 0.1, Momentum = 0.5, Steps = 12, LogEvery = 1 };
+
+    [Test]
+    public void EarlyAndLateDropoutSwitchTheModelsDropoutAtTheirStep()
+    {
+        var whole = TinyRun(Tiny);
+        Assert.That(TinyRun(Tiny with { DropoutPhase = DropoutPhase.Early, DropoutSwitch = 12 }).State, Is.EqualTo(whole.State), "early dropout to the end is dropout");
+        var never = TinyRun(Tiny with { DropoutPhase = DropoutPhase.Late, DropoutSwitch = 12 });
+        Assert.That(TinyRun(Tiny with { DropoutPhase = DropoutPhase.Early, DropoutSwitch = 0 }).State, Is.EqualTo(never.State), "both never turn dropout on");
+        Assert.That(never.State, Is.Not.EqualTo(whole.State));
+
+        // Early dropout to step 5: the same steps as dropout throughout up to there, other ones after.
+        var early = TinyRun(Tiny with { DropoutPhase = DropoutPhase.Early, DropoutSwitch = 5 });
+        var (a, b) = (whole.Result.Curves["train_loss"], early.Result.Curves["train_loss"]);
+        Assert.That(b.Values.Take(5), Is.EqualTo(a.Values.Take(5)), "steps 0-4 (logged at 1-5) with dropout");
+        Assert.That(b.Values.Skip(5), Is.Not.EqualTo(a.Values.Skip(5)));
+        Assert.That(early.Result.Notes["dropout_phase"], Is.EqualTo("early dropout: the model's dropout on for steps 0 to 4, off from step 5"));
+
+        using var data = new TeacherData();
+        using var g = new Generator(1);
+        using var mlp = new Mlp([TeacherData.Features, 8, TeacherData.Classes], "tanh", g, ScalarType.Float64);
+        Assert.That(() => new Trainer(mlp, data.Data(), Tiny with { DropoutPhase = DropoutPhase.Late, DropoutSwitch = 3 }).Run(),
+            Throws.ArgumentException.With.Message.Contains("the model has no Dropout layer"));
+        Assert.That(() => { TinyRun(Tiny with { DropoutPhase = DropoutPhase.Late, DropoutSwitch = 13 }); },
+            Throws.ArgumentException.With.Message.Contains("DropoutSwitch must be a step of the run, 0 to 12"));
+    }
+
+    [Test]
+    public void NoisySoftmaxChangesTrainingOnlyWhileItsAlphaIsAboveZero()
+    {
+        var clean = TinyRun(Tiny with { DropoutPhase = DropoutPhase.Late, DropoutSwitch = 12 });
+        var noisyOptions = Tiny with { DropoutPhase = DropoutPhase.Late, DropoutSwitch = 12, NoisySoftmax = new(Alpha: 0.5, AnnealSteps: 6) };
+        var noisy = TinyRun(noisyOptions);
+        Assert.That(TinyRun(noisyOptions).State, Is.EqualTo(noisy.State), "the noise comes from the seeded generator");
+        Assert.That(noisy.State, Is.Not.EqualTo(clean.State));
+        // The first step already differs (alpha = 0.5 there); the probe loss is the clean loss of the same weights at step 0.
+        Assert.That(noisy.Result.Curves["train_loss"].Values[0], Is.Not.EqualTo(clean.Result.Curves["train_loss"].Values[0]));
+        Assert.That(noisy.Result.Scalars["loss0"], Is.EqualTo(clean.Result.Scalars["loss0"]));
+        Assert.That(noisy.Result.Notes["noisy_softmax"], Does.StartWith("Noisy Softmax: alpha 0.5 at step 0, falling linearly to 0 at step 6"));
+
+        using var data = new TeacherData();
+        using var dropout = new Generator(3);
+        using var model = new TinyBnNet(4, dropout);
+        Assert.That(() => new Trainer(model, data.Data(), noisyOptions) { ModelGenerators = [dropout] }.Run(),
+            Throws.ArgumentException.With.Message.Contains("NoisySoftmax draws from Trainer.NoiseGenerator"));
+    }
+
     [Test]
     public void ADivergedRunHasNoTimescales()
     {

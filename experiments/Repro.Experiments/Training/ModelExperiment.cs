@@ -31,7 +31,19 @@ public abstract class ModelExperiment<TSettings> : Experiment<TSettings>, IHasRe
     /// <summary>What is wrong with the settings besides the recipe (data sizes, model shape).</summary>
     protected abstract SettingProblems CheckDataAndModel(TSettings settings, SettingProblems problems);
 
-    protected sealed override SettingProblems Check(TSettings settings) => CheckDataAndModel(settings, settings.Recipe.Check([]));
+    /// <summary>The model's dropout rate under these settings; null: the model has no dropout layer.</summary>
+    protected virtual double? DropoutRate(TSettings settings) => null;
+
+    protected sealed override SettingProblems Check(TSettings settings)
+    {
+        var problems = settings.Recipe.Check([]);
+        var phase = settings.Recipe.Cure.DropoutPhase;
+        if (phase != DropoutPhase.Whole)
+            problems.Require(DropoutRate(settings) > 0, "recipe.cure.dropoutPhase", phase.ToString().ToLowerInvariant(), DropoutRate(settings) is null
+                ? $"switches the model's dropout, and {Name}'s model has none"
+                : "switches the model's dropout on and off, which is 0 here: set dropout too (e.g. --set dropout=0.1)");
+        return CheckDataAndModel(settings, problems);
+    }
 
     public override IReadOnlyList<DataNeed> DataNeeds(Tier tier) => DataNeed(Settings(tier)) is { } need ? [need] : [];
 
@@ -69,11 +81,20 @@ public abstract class ModelExperiment<TSettings> : Experiment<TSettings>, IHasRe
             NtkExamples = recipe.NtkSeeds is { } seeds && cell.Seed >= seeds ? 0 : recipe.NtkExamples,
             Device = recipe.TorchDevice(),
             Cuda = recipe.Cuda ?? new(),
+            LabelSmoothing = recipe.Cure.LabelSmoothing,
+            NoisySoftmax = recipe.Cure.NoisySoftmax(recipe.Steps),
+            DropoutPhase = recipe.Cure.DropoutPhase,
+            DropoutSwitch = recipe.Cure.DropoutSwitchStep(recipe.Steps),
         };
+        // Noisy Softmax draws from the cell's generator (the model's first), or, for a model that
+        // draws nothing while training, from one of its own seeded by the cell; checkpoints keep either.
+        using var own = options.NoisySoftmax is not null && modelGenerators.Count == 0 ? new Generator((ulong)cell.Seed + 1_000_003) : null;
+        IReadOnlyList<Generator> generators = own is null ? modelGenerators : [own];
         var trainer = new Trainer(model, data, options)
         {
             LogitLayer = model.LogitLayer,
-            ModelGenerators = modelGenerators,
+            ModelGenerators = generators,
+            NoiseGenerator = generators.Count > 0 ? generators[0] : null,
             Progress = context.Progress,
         };
         // The trainer deletes the checkpoint once the run has finished or diverged.

@@ -90,6 +90,10 @@ public sealed record Recipe
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CudaPolicy? Cuda { get; init; }
 
+    /// <summary>Label smoothing, Noisy Softmax, early or late dropout on top of the beta cross-entropy (all off by default).</summary>
+    [OmittedAtDefaults]
+    public Cure Cure { get; init; } = new();
+
     /// <summary>What is wrong with the recipe (names under recipe.).</summary>
     public SettingProblems Check(SettingProblems problems)
     {
@@ -99,6 +103,7 @@ public sealed record Recipe
             .Require(NtkExamples <= ProbeExamples, "recipe.ntkExamples", NtkExamples, $"the kernel is measured on probe examples: at most recipe.probeExamples = {ProbeExamples}")
             .Within("recipe.momentum", Momentum, 0, 0.999).NotNegative("recipe.weightDecay", WeightDecay)
             .Require(NtkSeeds is null or >= 0, "recipe.ntkSeeds", NtkSeeds ?? 0, "must be >= 0 (or null: every seed)");
+        Cure.Check(problems, Steps);
         if (Schedule == Schedule.Step)
         {
             problems.Positive("recipe.gamma", Gamma)

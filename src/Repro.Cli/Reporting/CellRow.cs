@@ -35,6 +35,9 @@ public sealed record CellRow(
     public double? Ece { get; init; }
     public double? EceTStar { get; init; }
     public double? TStar { get; init; }
+    /// <summary>The entropy covariance law over the run's probed updates: measured / predicted
+    /// entropy change, median and quartiles (scalars entropy_cov_ratio_*).</summary>
+    public (double Median, double Q25, double Q75)? EntropyLaw { get; init; }
     public static readonly string[] Statuses = [Complete, Diverged, Failed, Unreadable];
 
     /// <summary>Diverged, failed and unreadable cells: figures mark them, never drop them.</summary>
@@ -63,6 +66,8 @@ public sealed record CellRow(
             Ece = Scalar(record, "test_ece"),
             EceTStar = Scalar(record, "test_ece_t_star"),
             TStar = Scalar(record, "t_star"),
+            EntropyLaw = Scalar(record, "entropy_cov_ratio_median") is { } median && Scalar(record, "entropy_cov_ratio_q25") is { } q25
+                && Scalar(record, "entropy_cov_ratio_q75") is { } q75 ? (median, q25, q75) : null,
         };
     }
 
