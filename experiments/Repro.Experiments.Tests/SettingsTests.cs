@@ -87,6 +87,25 @@ public class SettingsTests
         Assert.That(CanonicalJson.Hash(off), Is.EqualTo(CanonicalJson.Hash(defaults)), "a cure set to off is no cure");
     }
 
+    /// <summary>A cure comparison's cell runs with its cure, and its configuration says so.</summary>
+    [Test]
+    public void ACureCellsConfigurationHoldsTheSettingsItRunsWith()
+    {
+        var wrn = Catalog.Find("wrn-cifar10");
+        var grid = wrn.Grid(Tier.Short);
+        var candidates = grid.Candidates();
+        var early = candidates.First(c => c.Id.Contains("_cure=early0.1_", StringComparison.Ordinal) && c.Beta == 1);
+        var settings = wrn.Config(Tier.Short, early)["settings"]!;
+        Assert.That(settings["dropout"]!.GetValue<double>(), Is.EqualTo(0.1), "early dropout's knob is the model's rate");
+        Assert.That(settings["recipe"]!["cure"]!["dropoutPhase"]!.GetValue<string>(), Is.EqualTo("early"));
+        Assert.That(settings["recipe"]!["ntkExamples"]!.GetValue<int>(), Is.Zero, "no kernel in the comparison");
+        var noisy = candidates.First(c => c.Id.Contains("_cure=noisy0.3_", StringComparison.Ordinal));
+        Assert.That(wrn.Config(Tier.Short, noisy)["settings"]!["recipe"]!["cure"]!["noisyAlpha"]!.GetValue<double>(), Is.EqualTo(0.3));
+        var plain = grid.Cells()[0];
+        Assert.That(wrn.Config(Tier.Short, plain)["settings"]!["recipe"]!.AsObject().ContainsKey("cure"), Is.False);
+        Assert.That(Catalog.Find("wrn-cifar10").Grid(Tier.Smoke).Cures, Is.Null, "the smoke tier runs no comparison");
+    }
+
     [Test]
     public void MilestonesThatFallOnTheSameStepNameTheSettingsThatMadeThem()
     {

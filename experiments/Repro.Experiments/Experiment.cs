@@ -111,14 +111,18 @@ public abstract class Experiment<TSettings> : IExperiment where TSettings : notn
         ["experiment"] = Name,
         ["tier"] = tier.Name,
         ["cell"] = cell.ToJson(),
-        ["settings"] = JsonSerializer.SerializeToNode(Settings(tier), SettingsJson),
+        ["settings"] = JsonSerializer.SerializeToNode(ForCell(Settings(tier), cell), SettingsJson),
     };
 
     public RunResult Run(CellContext context)
     {
         TierThreads.Apply(context.Tier);
-        return Run(context, Settings(context.Tier));
+        return Run(context, ForCell(Settings(context.Tier), context.Cell));
     }
+
+    /// <summary>The settings one cell runs with, where a cell changes them (a cure comparison's
+    /// cell, <see cref="CureScan"/>); they are what its configuration records.</summary>
+    protected virtual TSettings ForCell(TSettings settings, Cell cell) => settings;
 
     public IReadOnlyList<GoldenQuantity> GoldenQuantities(RunRecord record) => Resolve(Golden(record));
 }

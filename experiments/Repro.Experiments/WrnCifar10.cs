@@ -80,6 +80,15 @@ public sealed class WrnCifar10 : ModelExperiment<WrnSettings>
             ? LearningRates.EtaTildePerBeta(beta => EtaTildeAround(beta, [0.05]))
             : LearningRates.Eta(0.025, 0.05, 0.1),
         Scan = tier == Tier.Smoke ? null : new EtaScan(Ratio: 2, MaxExtensions: 8, At: 1.0),
+        // Short: the other cures for early saturation at beta = 1 and the best beta, each at its eta*,
+        // a small scan of each cure's main knob (ours: around the values their papers use).
+        Cures = tier == Tier.Short ? new CureScan(
+        [
+            new("smoothing", [0.05, 0.1, 0.2]),
+            new("noisy", [0.05, 0.1, 0.3]),
+            new("early", [0.05, 0.1, 0.2]),
+            new("late", [0.05, 0.1, 0.2]),
+        ]) : null,
         LogitScales = tier.Pick<double?[]>([null], [1.0, 10, 30], [0.1, 1, 10, 30, 100]),
         Extra = [new Axis("bn", true, false)],
         // Full: 5 seeds, which the no-batch-norm slice needs for a divergence rate (C5); one seed list serves both.
@@ -87,6 +96,10 @@ public sealed class WrnCifar10 : ModelExperiment<WrnSettings>
     };
 
     protected override double? DropoutRate(WrnSettings s) => s.Dropout;
+
+    // Early and late dropout's knob is the rate the phase switches on and off.
+    protected override WrnSettings WithCure(WrnSettings s, string name, double knob) =>
+        s with { Dropout = name is "early" or "late" ? knob : s.Dropout, Recipe = CureRecipe(s.Recipe, name, knob) };
 
     protected override SettingProblems CheckDataAndModel(WrnSettings s, SettingProblems problems) => problems
         .Require(s.Dataset != WrnDataset.Synthetic || s.TrainExamples > 0, "trainExamples", s.TrainExamples, "must be > 0: the synthetic images are generated")

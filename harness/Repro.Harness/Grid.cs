@@ -18,6 +18,8 @@ public sealed class Grid
     public IReadOnlyList<Axis> Extra { get; init; } = [];
     /// <summary>The learning-rate axis as an adaptive scan (null: the rates as given, every ||Z0||).</summary>
     public EtaScan? Scan { get; init; }
+    /// <summary>The other cures for early saturation, run once the scan is done (null: none).</summary>
+    public CureScan? Cures { get; init; }
 
     /// <summary>The grid's cells; with a scan, the cells it starts with.</summary>
     public IReadOnlyList<Cell> Cells()
@@ -50,9 +52,34 @@ public sealed class Grid
         return slices;
     }
 
-    /// <summary>The cells the scan needs next, in grid order; empty when it is done (or there is no scan).</summary>
-    public IReadOnlyList<Cell> ScanNext(Func<string, RunRecord?> finished) =>
-        ScanState(finished).SelectMany(s => s.Pending).ToList();
+    /// <summary>The cells the scan needs next, in grid order, then, once it is done, those of the
+    /// cure comparison; empty when both are done (or there is no scan).</summary>
+    public IReadOnlyList<Cell> ScanNext(Func<string, RunRecord?> finished)
+    {
+        var slices = ScanState(finished);
+        var pending = slices.SelectMany(s => s.Pending).ToList();
+        if (pending.Count > 0 || Cures is null) return pending;
+        return CureCells(slices).Where(c => finished(c.Id) is null).ToList();
+    }
+
+    /// <summary>The cure comparison's cells (<see cref="CureScan"/>): per value of the extra axes, at
+    /// beta = 1 and the best beta, each at its eta*.</summary>
+    IEnumerable<Cell> CureCells(IReadOnlyList<ScanSlice> slices)
+    {
+        foreach (var extra in ExtraCombinations(0))
+        {
+            var mine = slices.Where(s => s.Extra.SequenceEqual(extra)).ToList();
+            var optima = mine.Select(s => (s.Beta, Score: s.Best is { } b ? s.Scores[s.Rates.ToList().IndexOf(b)] : double.NaN)).ToList();
+            foreach (double beta in CureScan.Betas(optima))
+            {
+                double rate = mine.First(s => s.Beta == beta).Best!.Value;
+                foreach (var cure in Cures!.Variants)
+                    foreach (double knob in cure.Knobs)
+                        foreach (int seed in Seeds)
+                            yield return NewCell(beta, rate, Scan!.At, seed, [.. extra, new(CureScan.Axis, CureScan.Value(cure.Name, knob))]);
+            }
+        }
+    }
 
     /// <summary>Every cell the grid could ever run: with a scan, each slice's whole lattice of rates
     /// (the start, and <see cref="EtaScan.MaxExtensions"/> steps beyond each edge) at every ||Z0||.</summary>
@@ -67,10 +94,18 @@ public sealed class Grid
             var lattice = Enumerable.Range(1, Scan.MaxExtensions).Reverse().Select(k => Below(start, k))
                 .Concat(start).Concat(Enumerable.Range(1, Scan.MaxExtensions).Select(k => Above(start, k)));
             foreach (double lr in lattice)
+            {
                 foreach (double? z0 in LogitScales)
                     foreach (var extra in ExtraCombinations(0))
                         foreach (int seed in Seeds)
                             cells.Add(NewCell(beta, lr, z0, seed, extra));
+                if (Cures is null) continue;
+                foreach (var extra in ExtraCombinations(0))
+                    foreach (var cure in Cures.Variants)
+                        foreach (double knob in cure.Knobs)
+                            foreach (int seed in Seeds)
+                                cells.Add(NewCell(beta, lr, Scan.At, seed, [.. extra, new(CureScan.Axis, CureScan.Value(cure.Name, knob))]));
+            }
         }
         return cells;
     }
@@ -123,6 +158,7 @@ public sealed class Grid
         if (names.FirstOrDefault(n => Cell.IdKeys.All.Contains(n) || Cell.JsonKeys.All.Contains(n)) is { } clash) throw new ArgumentException($"extra grid axis '{clash}' clashes with a built-in axis");
         if (names.Distinct().Count() != names.Count) throw new ArgumentException("two extra grid axes have the same name");
         Scan?.Validate(this);
+        Cures?.Validate(this);
     }
 
     static void Require(double value, string axis, string where)

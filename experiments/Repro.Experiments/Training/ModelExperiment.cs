@@ -49,6 +49,31 @@ public abstract class ModelExperiment<TSettings> : Experiment<TSettings>, IHasRe
 
     public RecipeDevice Device(Tier tier) => Settings(tier).Recipe.Device;
 
+    /// <summary>The settings of a cure comparison's cell: <paramref name="settings"/> with the cure
+    /// <paramref name="name"/> at <paramref name="knob"/> (<see cref="CureScan"/>).</summary>
+    protected virtual TSettings WithCure(TSettings settings, string name, double knob) =>
+        throw new ArgumentException($"{Name} has no cure comparison (cure '{name}')");
+
+    protected sealed override TSettings ForCell(TSettings settings, Cell cell) =>
+        cell.Extra.FirstOrDefault(kv => kv.Key == CureScan.Axis).Value is string cure && CureScan.Parse(cure) is var (name, knob)
+            ? WithCure(settings, name, knob)
+            : settings;
+
+    /// <summary>A recipe with the cure <paramref name="name"/> on at <paramref name="knob"/>: smoothing
+    /// (label smoothing), noisy (Noisy Softmax's alpha), early and late (the dropout phase; the rate,
+    /// the knob, is the model's to set). No tangent kernel: the comparison reads accuracies and entropy.</summary>
+    protected static Recipe CureRecipe(Recipe recipe, string name, double knob) => (recipe with { NtkExamples = 0 }) with
+    {
+        Cure = name switch
+        {
+            "smoothing" => recipe.Cure with { LabelSmoothing = knob },
+            "noisy" => recipe.Cure with { NoisyAlpha = knob },
+            "early" => recipe.Cure with { DropoutPhase = DropoutPhase.Early },
+            "late" => recipe.Cure with { DropoutPhase = DropoutPhase.Late },
+            _ => throw new ArgumentException($"cure '{name}' is none of smoothing, noisy, early, late"),
+        },
+    };
+
     protected sealed override RunResult Run(CellContext context, TSettings settings)
     {
         Requirements.Check(this, context.Tier);

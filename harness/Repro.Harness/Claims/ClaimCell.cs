@@ -20,14 +20,27 @@ public sealed record ClaimCell(
     double TLearn,        // NaN when censored or absent
     double Score)         // what the eta scan selects by (EtaScan.Score: validation accuracy, 0 when diverged or failed)
 {
+    /// <summary>The cure comparison's value for this cell ("noisy0.1", <see cref="CureScan"/>); null for the grid's own cells.</summary>
+    public string? Cure { get; init; }
+
+    /// <summary>t_saturate: when the mean entropy fell to ln K / 2 (NaN when censored or absent).</summary>
+    public double TSaturate { get; init; } = double.NaN;
+
     public static ClaimCell From(RunRecord r)
     {
         var cell = r.Point;
         double Scalar(string name) => r.Scalars.GetValueOrDefault(name, double.NaN);
+        // A cure cell belongs to its slice's variant: the cure is told apart by Cure.
+        string variant = string.Join(",", cell.Extra.Where(kv => kv.Key != CureScan.Axis).Select(kv => $"{kv.Key}={Axis.Format(kv.Value)}"));
+        string? cure = cell.Extra.Where(kv => kv.Key == CureScan.Axis).Select(kv => (string)kv.Value).FirstOrDefault();
         return new ClaimCell(cell.Beta, cell.LearningRateIsEtaTilde ? cell.EtaTilde : cell.Eta, cell.Eta, cell.LogitScale,
-            cell.LogitScale ?? Scalar("z0_norm"), cell.Seed, cell.Variant(","),
+            cell.LogitScale ?? Scalar("z0_norm"), cell.Seed, variant,
             r.Status == RunStatus.Diverged,
             r.Status == RunStatus.Complete ? Scalar("final_test_accuracy") : double.NaN,
-            Scalar("test_ece"), Scalar("test_ece_t_star"), Scalar("t_learn"), EtaScan.Score(r));
+            Scalar("test_ece"), Scalar("test_ece_t_star"), Scalar("t_learn"), EtaScan.Score(r))
+        {
+            Cure = cure,
+            TSaturate = r.Scalars.TryGetValue("t_saturate_censored", out double censored) && censored == 0 ? Scalar("t_saturate") : double.NaN,
+        };
     }
 }

@@ -14,12 +14,13 @@ namespace Repro.Harness;
 /// at the selected eta*; C3's and C7's also redo the selection on each draw.
 /// </para>
 /// </summary>
-public sealed class ClaimsTable
+public sealed partial class ClaimsTable
 {
     /// <summary>||Z0|| up to this is "order one or less" (C1, C2); from <see cref="LargeZ0"/> it is "much larger than 1" (C2).</summary>
     public const double SmallZ0 = 10, LargeZ0 = 30;
 
     readonly IReadOnlyList<ClaimCell> cells;
+    readonly IReadOnlyList<ClaimCell> cures;
     readonly double? reference;
     readonly double ratio;
     readonly Dictionary<(double Beta, double Rate, double? Z0, int Seed), ClaimCell> byKey;
@@ -38,7 +39,10 @@ public sealed class ClaimsTable
     /// precisely eta* is located.</param>
     public ClaimsTable(IReadOnlyList<ClaimCell> cells, double? referenceZ0, double ratio)
     {
-        this.cells = cells;
+        // The cure comparison's cells answer their own rows (CureClaims.cs), never C1-C7.
+        this.cells = cells.Where(c => c.Cure is null).ToList();
+        cures = cells.Where(c => c.Cure is not null).ToList();
+        cells = this.cells;
         reference = referenceZ0;
         this.ratio = ratio;
         byKey = [];
@@ -84,8 +88,8 @@ public sealed class ClaimsTable
                 return (g.Key, new ClaimsTable(cells, reference, ratio));
             }).ToList();
 
-    /// <summary>The claims, C1 to C7.</summary>
-    public IReadOnlyList<Claim> Claims() => [C1(), C2(), C3(), C4Beta(), C4Z0(), C5(), C6(), C7()];
+    /// <summary>The claims, C1 to C7, then the cure comparison's rows where the grid ran one.</summary>
+    public IReadOnlyList<Claim> Claims() => [C1(), C2(), C3(), C4Beta(), C4Z0(), C5(), C6(), C7(), .. CureClaims()];
 
     // ---- selection and means -------------------------------------------------------------------
 
@@ -297,11 +301,6 @@ public sealed class ClaimsTable
         const string statement = "the best beta lies in [1e-2, 1e1] and beats beta = 1";
         const string measure = "test accuracy at the best beta (by validation) minus at beta = 1";
         if (!optima.ContainsKey(1)) return NotMeasurable("C7", statement, measure, $"needs beta = 1 (grid: {BetaList(betas)})");
-        double? BestBeta(IReadOnlyList<int> d)
-        {
-            var scored = optima.Keys.Select(b => (b, v: AtOptimum(b, reference, d, c => c.Score))).Where(p => double.IsFinite(p.v)).ToList();
-            return scored.Count > 0 ? scored.MaxBy(p => p.v).b : null;
-        }
         double Statistic(IReadOnlyList<int> d) => BestBeta(d) is { } b
             ? AtOptimum(b, reference, d, c => c.TestAccuracy) - AtOptimum(1, reference, d, c => c.TestAccuracy)
             : double.NaN;
@@ -318,6 +317,13 @@ public sealed class ClaimsTable
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /// <summary>The beta with the highest mean validation score at its eta* over the draw (ties to the lower beta).</summary>
+    double? BestBeta(IReadOnlyList<int> d)
+    {
+        var scored = optima.Keys.Order().Select(b => (b, v: AtOptimum(b, reference, d, c => c.Score))).Where(p => double.IsFinite(p.v)).ToList();
+        return scored.Count > 0 ? scored.MaxBy(p => p.v).b : null;
+    }
 
     /// <summary>log t_learn where it is a time: a crossing within the first step (between the probes at
     /// 0 and 1) says only "at most one step", a bound like a censored one, and is left out.</summary>

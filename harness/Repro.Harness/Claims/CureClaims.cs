@@ -1,0 +1,78 @@
+namespace Repro.Harness;
+
+/// <summary>
+/// The rows of the cure comparison (<see cref="CureScan"/>): does tuning beta do what the other cures
+/// for early saturation do, better or worse, and do they compose? Selection is the claims' own: the
+/// best beta and each beta's eta* by validation accuracy, and a cure's knob by its mean validation
+/// accuracy over seeds at the beta it runs at (ties to the lower knob), never the test set; values
+/// are test accuracy, intervals a bootstrap over seeds that redoes every selection on each draw.
+/// </summary>
+public sealed partial class ClaimsTable
+{
+    IEnumerable<Claim> CureClaims()
+    {
+        if (cures.Count == 0) yield break;
+        foreach (string name in cures.Select(c => CureScan.Parse(c.Cure!).Name).Distinct().Order(StringComparer.Ordinal))
+            yield return TunedBetaVersus(name);
+        yield return CureAddsToBeta();
+        yield return BetaAddsToCure();
+    }
+
+    /// <summary>Mean over the draw of a quantity of the cure cells at (beta, cure value); NaN unless every seed has one.</summary>
+    double CureMean(double beta, string cure, IReadOnlyList<int> d, Func<ClaimCell, double> q, bool requireAll = false) =>
+        Mean(d, s => cures.FirstOrDefault(c => c.Beta == beta && c.Cure == cure && c.Seed == s) is { } c && !c.Diverged ? q(c) : double.NaN, requireAll);
+
+    /// <summary>The cure value (of the named cure, or any) with the best mean validation score at beta over the draw.</summary>
+    string? BestCure(double beta, IReadOnlyList<int> d, string? name = null)
+    {
+        var scored = cures.Where(c => c.Beta == beta && (name is null || CureScan.Parse(c.Cure!).Name == name)).Select(c => c.Cure!).Distinct()
+            .OrderBy(v => CureScan.Parse(v).Name, StringComparer.Ordinal).ThenBy(v => CureScan.Parse(v).Knob)
+            .Select(v => (v, score: Mean(d, s => cures.FirstOrDefault(c => c.Beta == beta && c.Cure == v && c.Seed == s)?.Score ?? double.NaN, requireAll: true)))
+            .Where(p => double.IsFinite(p.score)).ToList();
+        return scored.Count > 0 ? scored.MaxBy(p => p.score).v : null;
+    }
+
+    Claim TunedBetaVersus(string name)
+    {
+        string statement = $"tuned beta does better than {name} at beta = 1";
+        const string measure = "test accuracy at the best beta (no cure) minus at beta = 1 with the cure at its best knob (by validation)";
+        if (!optima.ContainsKey(1) || !cures.Any(c => c.Beta == 1))
+            return NotMeasurable($"C8-{name}", statement, measure, "needs beta = 1 with the cure run there");
+        double Statistic(IReadOnlyList<int> d) => BestBeta(d) is { } b && BestCure(1, d, name) is { } cure
+            ? AtOptimum(b, reference, d, c => c.TestAccuracy) - CureMean(1, cure, d, c => c.TestAccuracy)
+            : double.NaN;
+        var (best, knob) = (BestBeta(seeds), BestCure(1, seeds, name));
+        return DifferenceClaim($"C8-{name}", statement, measure, Statistic,
+            $"best beta {(best is { } b ? Fmt(b) : "none")} at eta* vs beta 1 with {knob ?? "none"}; " +
+            $"{cures.Count(c => c.Beta == 1 && CureScan.Parse(c.Cure!).Name == name)} cells of {name} at beta = 1");
+    }
+
+    Claim CureAddsToBeta()
+    {
+        const string statement = "the best cure adds to tuned beta";
+        const string measure = "test accuracy at the best beta with its best cure (by validation) minus at the best beta alone";
+        double? bestBeta = BestBeta(seeds);
+        if (bestBeta is not { } b0 || !cures.Any(c => c.Beta == b0))
+            return NotMeasurable("C9a", statement, measure, "needs the cures run at the best beta");
+        double Statistic(IReadOnlyList<int> d) => BestBeta(d) is { } b && BestCure(b, d) is { } cure
+            ? CureMean(b, cure, d, c => c.TestAccuracy) - AtOptimum(b, reference, d, c => c.TestAccuracy)
+            : double.NaN;
+        return DifferenceClaim("C9a", statement, measure, Statistic, $"best beta {Fmt(b0)} with {BestCure(b0, seeds) ?? "none"} vs alone");
+    }
+
+    Claim BetaAddsToCure()
+    {
+        const string statement = "tuned beta adds to the best cure";
+        const string measure = "test accuracy at the best beta with its best cure minus at beta = 1 with its best cure (each by validation)";
+        double? bestBeta = BestBeta(seeds);
+        if (bestBeta is not { } b0 || b0 == 1)
+            return NotMeasurable("C9b", statement, measure, $"the best beta is {(bestBeta is { } b ? Fmt(b) : "none")}: nothing to compose with beta = 1");
+        if (!cures.Any(c => c.Beta == 1) || !cures.Any(c => c.Beta == b0))
+            return NotMeasurable("C9b", statement, measure, "needs the cures run at beta = 1 and at the best beta");
+        double Statistic(IReadOnlyList<int> d) => BestBeta(d) is { } b && b != 1 && BestCure(b, d) is { } cure && BestCure(1, d) is { } atOne
+            ? CureMean(b, cure, d, c => c.TestAccuracy) - CureMean(1, atOne, d, c => c.TestAccuracy)
+            : double.NaN;
+        return DifferenceClaim("C9b", statement, measure, Statistic,
+            $"best beta {Fmt(b0)} with {BestCure(b0, seeds) ?? "none"} vs beta 1 with {BestCure(1, seeds) ?? "none"}");
+    }
+}

@@ -1,0 +1,81 @@
+using Repro.Harness;
+
+namespace Repro.Harness.Tests;
+
+/// <summary>The cure comparison (CureScan): where its cells run, and its claims rows on planted records.</summary>
+public class CureComparisonTests
+{
+    static readonly Grid Grid = new()
+    {
+        Betas = [0.1, 1, 10],
+        LearningRates = LearningRates.Eta(0.5, 1, 2),
+        LogitScales = [1.0],
+        Seeds = [0, 1, 2],
+        Scan = new EtaScan(Ratio: 2, MaxExtensions: 10, At: 1.0),
+        Cures = new CureScan([new("smoothing", [0.05, 0.1]), new("noisy", [0.1, 0.3])]),
+    };
+
+    // Accuracy peaks at eta = 1 / beta and rises by 6 points a decade of beta (beta = 10 is best);
+    // smoothing adds 0.5 or 1 point, noisy 8 points at 0.1 and loses 2 at 0.3.
+    static readonly Dictionary<string, double> Effect = new() { ["smoothing0.05"] = 0.005, ["smoothing0.1"] = 0.01, ["noisy0.1"] = 0.08, ["noisy0.3"] = -0.02 };
+
+    // Seed-dependent and the same on every run (string.GetHashCode is not: it is randomized per process).
+    static double Noise(Cell c) => 0.002 * (new Random(c.Id.Aggregate(17, (h, ch) => unchecked(h * 31 + ch)) & int.MaxValue).NextDouble() - 0.5);
+
+    static RunRecord Outcome(Cell c)
+    {
+        string? cure = c.Extra.Where(kv => kv.Key == CureScan.Axis).Select(kv => (string)kv.Value).FirstOrDefault();
+        return ScanRecords.Of(c, ScanRecords.Peaked(c.Eta, 1 / c.Beta) + 0.06 * Math.Log10(c.Beta) + (cure is null ? 0 : Effect[cure]) + Noise(c));
+    }
+
+    [Test]
+    public void TheCuresRunAtBetaOneAndTheBestBetaEachAtItsEtaStarOnceTheScanIsDone()
+    {
+        var records = ScanRecords.Run(Grid, Outcome);
+        var cures = records.Where(r => r.Cell.Contains("_cure=", StringComparison.Ordinal)).Select(r => r.Point).ToList();
+        // 2 betas x 4 cure values x 3 seeds, after every scan cell.
+        Assert.That(cures, Has.Count.EqualTo(24));
+        Assert.That(records.TakeWhile(r => !r.Cell.Contains("_cure=", StringComparison.Ordinal)).Count(), Is.EqualTo(records.Count - 24), "the cures come last");
+        Assert.That(cures.Select(c => c.Beta).Distinct().Order(), Is.EqualTo(new[] { 1.0, 10 }));
+        Assert.That(cures.Where(c => c.Beta == 1).Select(c => c.Eta).Distinct(), Is.EqualTo(new[] { 1.0 }), "beta = 1's eta*");
+        Assert.That(cures.Where(c => c.Beta == 10).Select(c => c.Eta).Distinct(), Is.EqualTo(new[] { 0.125 }), "beta = 10's eta* on the x2 lattice");
+        Assert.That(cures.Select(c => c.Get<string>(CureScan.Axis)).Distinct().Order(StringComparer.Ordinal),
+            Is.EqualTo(new[] { "noisy0.1", "noisy0.3", "smoothing0.05", "smoothing0.1" }));
+        Assert.That(records.Select(r => r.Cell), Is.SubsetOf(Grid.Candidates().Select(c => c.Id)), "every cell run is a candidate");
+        Assert.That(CureScan.Parse("smoothing0.05"), Is.EqualTo(("smoothing", 0.05)));
+        Assert.That(() => CureScan.Parse("noisy"), Throws.InstanceOf<FormatException>().With.Message.Contains("noisy0.1"));
+    }
+
+    [Test]
+    public void TheRowsCompareTunedBetaWithEachCureAndTheirComposition()
+    {
+        var records = ScanRecords.Run(Grid, Outcome);
+        var (variant, table) = ClaimsTable.Variants(records).Single();
+        Assert.That(variant, Is.Empty, "cure cells belong to their slice's variant");
+        var claims = table.Claims();
+        Assert.That(claims.Select(c => c.Id), Is.EqualTo(new[] { "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7", "C8-noisy", "C8-smoothing", "C9a", "C9b" }));
+        Claim Get(string id) => claims.Single(c => c.Id == id);
+        // beta = 10 at its eta* (0.125): 0.9 - 0.05 log2(1.25) + 0.06 = 0.944; beta = 1 at eta* = 1: 0.9.
+        double tuned = 0.9 - 0.05 * Math.Log2(1.25) + 0.06;
+        Assert.That(Get("C8-smoothing").Value, Is.EqualTo(tuned - 0.91).Within(0.003), "smoothing's best knob by validation is 0.1");
+        Assert.That(Get("C8-smoothing").Verdict, Is.EqualTo(Verdict.Consistent), Get("C8-smoothing").Cells);
+        Assert.That(Get("C8-noisy").Value, Is.EqualTo(tuned - 0.98).Within(0.003));
+        Assert.That(Get("C8-noisy").Verdict, Is.EqualTo(Verdict.Inconsistent), "noisy at beta = 1 beats tuned beta");
+        Assert.That(Get("C9a").Value, Is.EqualTo(0.08).Within(0.003), "noisy0.1 at beta = 10 over beta = 10 alone");
+        Assert.That(Get("C9a").Verdict, Is.EqualTo(Verdict.Consistent));
+        Assert.That(Get("C9b").Value, Is.EqualTo(tuned + 0.08 - 0.98).Within(0.003), "beta = 10 with noisy0.1 over beta = 1 with noisy0.1");
+        Assert.That(Get("C9b").Verdict, Is.EqualTo(Verdict.Consistent));
+        Assert.That(Get("C7").Value, Is.EqualTo(tuned - 0.9).Within(0.003), "C7 reads the grid's own cells only");
+        Assert.That(Get("C9a").Cells, Does.Contain("best beta 10 with noisy0.1"));
+    }
+
+    [Test]
+    public void AGridWithoutCuresHasNoCureRows()
+    {
+        var plain = new Grid { Betas = Grid.Betas, LearningRates = Grid.LearningRates, LogitScales = Grid.LogitScales, Seeds = Grid.Seeds, Scan = Grid.Scan };
+        var claims = ClaimsTable.Variants(ScanRecords.Run(plain, Outcome)).Single().Table.Claims();
+        Assert.That(claims.Select(c => c.Id), Is.EqualTo(new[] { "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7" }));
+        Assert.That(() => new Grid { Betas = [1], LearningRates = LearningRates.Eta(1), Cures = Grid.Cures }.Cells(),
+            Throws.ArgumentException.With.Message.Contains("needs an eta scan"));
+    }
+}
