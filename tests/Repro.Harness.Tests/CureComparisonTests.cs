@@ -53,7 +53,7 @@ public class CureComparisonTests
         var (variant, table) = ClaimsTable.Variants(records).Single();
         Assert.That(variant, Is.Empty, "cure cells belong to their slice's variant");
         var claims = table.Claims();
-        Assert.That(claims.Select(c => c.Id), Is.EqualTo(new[] { "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7", "C8-noisy", "C8-smoothing", "C9a", "C9b" }));
+        Assert.That(claims.Select(c => c.Id), Is.EqualTo(new[] { "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7", "C8-noisy", "C8-smoothing", "C9a", "C9b", "C10" }));
         Claim Get(string id) => claims.Single(c => c.Id == id);
         // beta = 10 at its eta* (0.125): 0.9 - 0.05 log2(1.25) + 0.06 = 0.944; beta = 1 at eta* = 1: 0.9.
         double tuned = 0.9 - 0.05 * Math.Log2(1.25) + 0.06;
@@ -67,6 +67,29 @@ public class CureComparisonTests
         Assert.That(Get("C9b").Verdict, Is.EqualTo(Verdict.Consistent));
         Assert.That(Get("C7").Value, Is.EqualTo(tuned - 0.9).Within(0.003), "C7 reads the grid's own cells only");
         Assert.That(Get("C9a").Cells, Does.Contain("best beta 10 with noisy0.1"));
+        Assert.That(Get("C10").Verdict, Is.EqualTo(Verdict.Inconclusive), "no run records t_saturate");
+        Assert.That(Get("C10").Cells, Does.StartWith("t_saturate measured in 0 of"));
+    }
+
+    [Test]
+    public void SaturationTimeAgainstAccuracyIsARankCorrelationOverTheRuns()
+    {
+        // Runs that saturate later are better (t_saturate = 1000 x accuracy), except where censored.
+        RunRecord Saturating(Cell c)
+        {
+            var r = Outcome(c);
+            double accuracy = r.Scalars["final_test_accuracy"];
+            bool censored = c.Beta == 0.1;
+            r.Scalars["t_saturate"] = censored ? double.NaN : 1000 * accuracy;
+            r.Scalars["t_saturate_censored"] = censored ? 1 : 0;
+            return r;
+        }
+        var claims = ClaimsTable.Variants(ScanRecords.Run(Grid, Saturating)).Single().Table.Claims();
+        var c10 = claims.Single(c => c.Id == "C10");
+        Assert.That(c10.Value, Is.EqualTo(1).Within(1e-12), c10.Cells);
+        Assert.That(c10.Verdict, Is.EqualTo(Verdict.Consistent));
+        // beta = 0.1's 3 runs at eta* are censored; beta 1 and 10 at eta* (6) and the 24 cure runs are measured.
+        Assert.That(c10.Cells, Does.StartWith("t_saturate measured in 30 of 33 runs"));
     }
 
     [Test]
@@ -74,7 +97,7 @@ public class CureComparisonTests
     {
         var plain = new Grid { Betas = Grid.Betas, LearningRates = Grid.LearningRates, LogitScales = Grid.LogitScales, Seeds = Grid.Seeds, Scan = Grid.Scan };
         var claims = ClaimsTable.Variants(ScanRecords.Run(plain, Outcome)).Single().Table.Claims();
-        Assert.That(claims.Select(c => c.Id), Is.EqualTo(new[] { "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7" }));
+        Assert.That(claims.Select(c => c.Id), Is.EqualTo(new[] { "C1", "C2", "C3", "C4a", "C4b", "C5", "C6", "C7" }), "C8-C10 are the comparison's");
         Assert.That(() => new Grid { Betas = [1], LearningRates = LearningRates.Eta(1), Cures = Grid.Cures }.Cells(),
             Throws.ArgumentException.With.Message.Contains("needs an eta scan"));
     }

@@ -16,6 +16,50 @@ public sealed partial class ClaimsTable
             yield return TunedBetaVersus(name);
         yield return CureAddsToBeta();
         yield return BetaAddsToCure();
+        yield return SaturationVersusAccuracy();
+    }
+
+    /// <summary>The runs C10 reads in a draw: the grid's at each beta's eta* and the reference ||Z0||,
+    /// and the cures', each seed as often as the draw holds it.</summary>
+    IEnumerable<ClaimCell> SaturationRuns(IReadOnlyList<int> d) => d.SelectMany(s =>
+        cells.Where(c => c.Seed == s && c.Z0Target == reference && optima.TryGetValue(c.Beta, out var o) && c.Rate == o.Rate)
+            .Concat(cures.Where(c => c.Seed == s)))
+        .Where(c => !c.Diverged && double.IsFinite(c.TestAccuracy));
+
+    Claim SaturationVersusAccuracy()
+    {
+        const string statement = "runs that saturate later reach higher test accuracy";
+        const string measure = "Spearman correlation of t_saturate (entropy at ln K / 2) and test accuracy over the runs at eta* and the cure runs";
+        var runs = SaturationRuns(seeds).ToList();
+        int measured = runs.Count(c => double.IsFinite(c.TSaturate));
+        string used = $"t_saturate measured in {measured} of {runs.Count} runs (the others censored: no probe had the entropy at ln K / 2 or below, or the first already had)";
+        if (measured < 5) return NotMeasurable("C10", statement, measure, used);
+        double Statistic(IReadOnlyList<int> d) => Spearman(SaturationRuns(d).Where(c => double.IsFinite(c.TSaturate)).Select(c => (c.TSaturate, c.TestAccuracy)).ToList());
+        return DifferenceClaim("C10", statement, measure, Statistic, used);
+    }
+
+    /// <summary>Spearman's rank correlation (ties get their mean rank); NaN below 3 points or without spread.</summary>
+    static double Spearman(IReadOnlyList<(double X, double Y)> points)
+    {
+        if (points.Count < 3) return double.NaN;
+        static double[] Ranks(IReadOnlyList<double> v)
+        {
+            var order = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToList();
+            var ranks = new double[v.Count];
+            for (int i = 0; i < order.Count;)
+            {
+                int j = i;
+                while (j + 1 < order.Count && v[order[j + 1]] == v[order[i]]) j++;
+                for (int k = i; k <= j; k++) ranks[order[k]] = (i + j) / 2.0;
+                i = j + 1;
+            }
+            return ranks;
+        }
+        double[] rx = Ranks(points.Select(p => p.X).ToList()), ry = Ranks(points.Select(p => p.Y).ToList());
+        double mx = rx.Average(), my = ry.Average();
+        double sxy = rx.Zip(ry).Sum(p => (p.First - mx) * (p.Second - my));
+        double sxx = rx.Sum(x => (x - mx) * (x - mx)), syy = ry.Sum(y => (y - my) * (y - my));
+        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
     }
 
     /// <summary>Mean over the draw of a quantity of the cure cells at (beta, cure value); NaN unless every seed has one.</summary>

@@ -38,6 +38,12 @@ public sealed record CellRow(
     /// <summary>The entropy covariance law over the run's probed updates: measured / predicted
     /// entropy change, median and quartiles (scalars entropy_cov_ratio_*).</summary>
     public (double Median, double Q25, double Q75)? EntropyLaw { get; init; }
+    /// <summary>The cure comparison's value of this cell ("noisy0.1"); null for the grid's own cells.</summary>
+    public string? Cure { get; init; }
+    /// <summary>The extra axes without the cure: the slice a cure cell compares with.</summary>
+    public string Slice { get; init; } = "";
+    /// <summary>t_saturate when measured (the entropy fell to ln K / 2 between two probes).</summary>
+    public double? TSaturate { get; init; }
     public static readonly string[] Statuses = [Complete, Diverged, Failed, Unreadable];
 
     /// <summary>Diverged, failed and unreadable cells: figures mark them, never drop them.</summary>
@@ -66,6 +72,9 @@ public sealed record CellRow(
             Ece = Scalar(record, "test_ece"),
             EceTStar = Scalar(record, "test_ece_t_star"),
             TStar = Scalar(record, "t_star"),
+            Cure = cell.Extra.Where(kv => kv.Key == CureScan.Axis).Select(kv => kv.Value as string).FirstOrDefault(),
+            Slice = string.Join(", ", cell.Extra.Where(kv => kv.Key != CureScan.Axis).Select(kv => $"{kv.Key}={Axis.Format(kv.Value)}")),
+            TSaturate = record.Scalars.GetValueOrDefault("t_saturate_censored", double.NaN) == 0 ? Scalar(record, "t_saturate") : null,
             EntropyLaw = Scalar(record, "entropy_cov_ratio_median") is { } median && Scalar(record, "entropy_cov_ratio_q25") is { } q25
                 && Scalar(record, "entropy_cov_ratio_q75") is { } q75 ? (median, q25, q75) : null,
         };

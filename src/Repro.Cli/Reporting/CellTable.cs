@@ -15,7 +15,7 @@ static class CellTable
                         "<th>cell</th><th>β</th><th>η~</th><th>η</th><th>‖Z0‖</th><th>seed</th><th>extra axes</th>" +
                         "<th>status</th><th>test accuracy</th><th>final train loss</th>" +
                         "<th title=\"measured / predicted entropy change per probed update, dH = -Cov(ln p, dZ): median [quartiles]\">entropy law</th>" +
-                        "<th>time (s)</th><th>error</th></tr></thead><tbody>");
+                        "<th title=\"when the mean entropy fell to ln K / 2, where measured\">t_saturate</th><th>time (s)</th><th>error</th></tr></thead><tbody>");
         foreach (var r in rows.OrderBy(r => r.Beta ?? double.MaxValue).ThenBy(r => r.EtaTilde ?? double.MaxValue)
                      .ThenBy(r => r.Z0 ?? double.MaxValue).ThenBy(r => r.Variant, StringComparer.Ordinal).ThenBy(r => r.Seed ?? 0))
         {
@@ -25,6 +25,7 @@ static class CellTable
                 .Append(Cell(r.Cell, title: r.Path)).Append(Cell(Number(r.Beta))).Append(Cell(Number(r.EtaTilde))).Append(Cell(Number(r.Eta)))
                 .Append(Cell(r.Z0Label)).Append(Cell(r.Seed?.ToString(CultureInfo.InvariantCulture) ?? ""))
                 .Append(Cell(r.Variant)).Append(Cell(status)).Append(Cell(Fixed(r.Accuracy, "0.0000"))).Append(Cell(Fixed(r.FinalLoss, "0.0000")))
+                .Append(Cell(Fixed(r.TSaturate, "0.#")))
                 .Append(Cell(r.EntropyLaw is { } law ? FormattableString.Invariant($"{law.Median:0.00} [{law.Q25:0.00}, {law.Q75:0.00}]") : ""))
                 .Append(Cell(Fixed(r.Seconds, "0.0"))).Append(Cell(problem.Split('\n', 2)[0], title: problem))
                 .AppendLine("</tr>");

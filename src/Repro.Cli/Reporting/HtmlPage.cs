@@ -53,7 +53,13 @@ static class HtmlPage
                     html.AppendLine($"<p class=\"absent\">{WebUtility.HtmlEncode(figure.Absent ?? "")}</p>");
                 html.AppendLine("</figure>");
             }
-            html.AppendLine($"</div>\n<h3>{WebUtility.HtmlEncode(EntropyLawTable.Title)}</h3>");
+            html.AppendLine("</div>");
+            if (section.Rows.Any(r => r.Cure is not null))
+            {
+                html.AppendLine($"<h3>{WebUtility.HtmlEncode(CureTable.Title)}</h3>");
+                html.Append(CureTable.Html(section.Rows));
+            }
+            html.AppendLine($"<h3>{WebUtility.HtmlEncode(EntropyLawTable.Title)}</h3>");
             html.Append(EntropyLawTable.Html(section.Rows));
             html.AppendLine("<h3>Cells</h3>");
             html.Append(CellTable.Html(section.Rows));

@@ -17,15 +17,17 @@ public sealed partial class Section
     {
         (Experiment, Tier, Rows) = (experiment, tier, rows);
         Claims = ClaimsTable.ForRecords(records);
+        // The figures draw the grid's own cells; a cure comparison's have their table (CureTable).
+        var grid = rows.Where(r => r.Cure is null).ToList();
         Figures =
         [
-            AccuracyVsBetaFigure.Of(rows),
-            AccuracyHeatmapFigure.Of(rows),
-            LossCollapseFigure.Of(rows),
-            BestEtaFigure.Of(rows),
-            TLearnFigure.Of(rows),
-            CalibrationFigure.Of(rows),
-            SeedSpreadFigure.Of(rows),
+            AccuracyVsBetaFigure.Of(grid),
+            AccuracyHeatmapFigure.Of(grid),
+            LossCollapseFigure.Of(grid),
+            BestEtaFigure.Of(grid),
+            TLearnFigure.Of(grid),
+            CalibrationFigure.Of(grid),
+            SeedSpreadFigure.Of(grid),
         ];
     }
 
