@@ -67,7 +67,8 @@ public sealed class Cell
 
     /// <summary>The extra axes as "bn=true, net=mlp" ("" without any): what tells apart the
     /// variants of an experiment in its claims and report.</summary>
-    public string Variant(string separator = ", ") => string.Join(separator, Extra.Select(kv => $"{kv.Key}={Axis.Format(kv.Value)}"));
+    public string Variant(string separator = ", ", string? except = null) =>
+        string.Join(separator, Extra.Where(kv => kv.Key != except).Select(kv => $"{kv.Key}={Axis.Format(kv.Value)}"));
 
     /// <summary>The cell's axis values as JSON, part of the configuration that is hashed.</summary>
     public JsonObject ToJson()

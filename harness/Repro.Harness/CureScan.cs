@@ -28,6 +28,9 @@ public sealed partial record CureScan(IReadOnlyList<CureVariant> Variants)
         return new[] { 1.0, best }.Where(b => optima.Any(o => o.Beta == b)).Distinct().Order().ToList();
     }
 
+    /// <summary>The cure comparison's value of <paramref name="cell"/> ("noisy0.1"); null for a grid's own cell.</summary>
+    public static string? Of(Cell cell) => cell.Extra.Where(kv => kv.Key == Axis).Select(kv => kv.Value as string).FirstOrDefault();
+
     public static string Value(string name, double knob) => name + Harness.Axis.FormatNumber(knob);
 
     /// <summary>A cure axis value read back: its name and knob.</summary>

@@ -55,7 +55,7 @@ public abstract class ModelExperiment<TSettings> : Experiment<TSettings>, IHasRe
         throw new ArgumentException($"{Name} has no cure comparison (cure '{name}')");
 
     protected sealed override TSettings ForCell(TSettings settings, Cell cell) =>
-        cell.Extra.FirstOrDefault(kv => kv.Key == CureScan.Axis).Value is string cure && CureScan.Parse(cure) is var (name, knob)
+        CureScan.Of(cell) is { } cure && CureScan.Parse(cure) is var (name, knob)
             ? WithCure(settings, name, knob)
             : settings;
 

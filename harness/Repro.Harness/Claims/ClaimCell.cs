@@ -31,15 +31,13 @@ public sealed record ClaimCell(
         var cell = r.Point;
         double Scalar(string name) => r.Scalars.GetValueOrDefault(name, double.NaN);
         // A cure cell belongs to its slice's variant: the cure is told apart by Cure.
-        string variant = string.Join(",", cell.Extra.Where(kv => kv.Key != CureScan.Axis).Select(kv => $"{kv.Key}={Axis.Format(kv.Value)}"));
-        string? cure = cell.Extra.Where(kv => kv.Key == CureScan.Axis).Select(kv => (string)kv.Value).FirstOrDefault();
         return new ClaimCell(cell.Beta, cell.LearningRateIsEtaTilde ? cell.EtaTilde : cell.Eta, cell.Eta, cell.LogitScale,
-            cell.LogitScale ?? Scalar("z0_norm"), cell.Seed, variant,
+            cell.LogitScale ?? Scalar("z0_norm"), cell.Seed, cell.Variant(",", except: CureScan.Axis),
             r.Status == RunStatus.Diverged,
             r.Status == RunStatus.Complete ? Scalar("final_test_accuracy") : double.NaN,
             Scalar("test_ece"), Scalar("test_ece_t_star"), Scalar("t_learn"), EtaScan.Score(r))
         {
-            Cure = cure,
+            Cure = CureScan.Of(cell),
             TSaturate = r.Scalars.TryGetValue("t_saturate_censored", out double censored) && censored == 0 ? Scalar("t_saturate") : double.NaN,
         };
     }

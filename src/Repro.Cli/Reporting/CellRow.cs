@@ -72,8 +72,8 @@ public sealed record CellRow(
             Ece = Scalar(record, "test_ece"),
             EceTStar = Scalar(record, "test_ece_t_star"),
             TStar = Scalar(record, "t_star"),
-            Cure = cell.Extra.Where(kv => kv.Key == CureScan.Axis).Select(kv => kv.Value as string).FirstOrDefault(),
-            Slice = string.Join(", ", cell.Extra.Where(kv => kv.Key != CureScan.Axis).Select(kv => $"{kv.Key}={Axis.Format(kv.Value)}")),
+            Cure = CureScan.Of(cell),
+            Slice = cell.Variant(except: CureScan.Axis),
             TSaturate = record.Scalars.GetValueOrDefault("t_saturate_censored", double.NaN) == 0 ? Scalar(record, "t_saturate") : null,
             EntropyLaw = Scalar(record, "entropy_cov_ratio_median") is { } median && Scalar(record, "entropy_cov_ratio_q25") is { } q25
                 && Scalar(record, "entropy_cov_ratio_q75") is { } q75 ? (median, q25, q75) : null,
