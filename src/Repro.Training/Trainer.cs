@@ -66,6 +66,10 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
     Tensor? z0, ntk0;                     // Z0 = beta z0 on the probe batch, Theta_0
     SGD? optimizer;
 
+    // Beta z at the last probe step, kept for the update from it; not in a checkpoint (a resumed
+    // run measures it again, the same forward of the same weights).
+    Tensor? probeLogits;
+
     // Set once when Run starts.
     Tensor? probeInputs, probeLabels;     // the probe batch, on the device
     ScalarType dtype;                     // the model's floating-point type, which inputs are cast to
@@ -109,8 +113,9 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
                     cancellation.ThrowIfCancellationRequested();
                 }
                 // From a probe step, the update's entropy change beside the covariance law's
-                // prediction, both measured inside this iteration so that no state crosses a checkpoint.
-                using (Tensor? before = probeSteps.Contains(step) ? ProbeLogits() : null)
+                // prediction, from the probe's logits before and after it (those the probes
+                // measured, when the next step is a probe step too).
+                using (Tensor? before = probeSteps.Contains(step) ? TakeProbeLogits() : null)
                 {
                     double loss;
                     using (var batch = batches.Next()) loss = TrainStep(step, batch);
@@ -119,12 +124,15 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
                         result.Diverged(step);
                         break;
                     }
+                    step++;
+                    if (probeSteps.Contains(step) || ntkSteps.Contains(step)) Probe(step);
                     if (before is not null)
-                        using (Tensor after = ProbeLogits())
-                            ProbeLog.Update(step, before, after);
+                    {
+                        Tensor after = probeLogits ?? ProbeLogits();
+                        try { ProbeLog.Update(step - 1, before, after); }
+                        finally { if (!ReferenceEquals(after, probeLogits)) after.Dispose(); }
+                    }
                 }
-                step++;
-                if (probeSteps.Contains(step) || ntkSteps.Contains(step)) Probe(step);
                 if (step % options.LogEvery == 0 || step == options.Steps) LogTraining(step);
                 if ((options.EvalEvery > 0 && step % options.EvalEvery == 0) || step == options.Steps) Evaluate(step);
                 if (Checkpointing && step % options.CheckpointEvery == 0 && step < options.Steps) SaveCheckpoint(step);
@@ -135,7 +143,7 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
         finally
         {
             optimizer?.Dispose();
-            foreach (var t in new[] { probeInputs, probeLabels, z0, ntk0 }) t?.Dispose();
+            foreach (var t in new[] { probeInputs, probeLabels, z0, ntk0, probeLogits }) t?.Dispose();
         }
     }
 
@@ -187,6 +195,10 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
             if (probeSteps.Contains(step))
             {
                 ProbeLog.Logits(step, z * Beta, z0!, probeLabels!);
+                // Kept for the entropy law's next update; a kernel step's forward fixes batch norm's
+                // statistics differently, so that update measures its own.
+                probeLogits?.Dispose();
+                probeLogits = kernel ? null : (z * Beta).DetachFromDisposeScope();
                 result.Curve("probe_accuracy").Add(step, (double)Correct(z, probeLabels!) / probeLabels!.shape[0]);
             }
             if (kernel)
@@ -196,6 +208,15 @@ public sealed class Trainer(Module<Tensor, Tensor> model, TrainingData data, Tra
                 ProbeLog.Ntk(step, theta, ntk0);
             }
         }
+    }
+
+    /// <summary>The probe step's logits for the update from it: those its probe kept, or (the first
+    /// step after a resume, whose probe ran before the checkpoint) measured again, the same forward.</summary>
+    Tensor TakeProbeLogits()
+    {
+        Tensor logits = probeLogits ?? ProbeLogits();
+        probeLogits = null;
+        return logits;
     }
 
     /// <summary>The probe batch's scaled logits beta z, in the probe's mode, without a graph.</summary>

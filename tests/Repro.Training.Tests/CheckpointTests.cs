@@ -95,6 +95,25 @@ public class CheckpointTests
     }
 
     [Test]
+    public void ARunResumedAtAProbeStepMeasuresItsEntropyLawUpdateAsTheUninterruptedRun()
+    {
+        // Probes at every step: the checkpoint falls on a probe step, whose logits the uninterrupted
+        // run kept from its probe and the resumed run measures again.
+        static TrainerOptions EveryStep(string directory) => Options(directory) with { Probes = Dynamics.ProbeSchedule.EveryStep };
+        using var straightDir = new TempDirectory();
+        var straight = Run(EveryStep(straightDir.Path));
+        Assert.That(straight.result.Curves["entropy_change"].Steps, Does.Contain(12L), "the update from step 12 is measured");
+
+        using var dir = new TempDirectory();
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => Run(EveryStep(dir.Path), progress: p => { if (p.Step == 12) cancel.Cancel(); }, cancellation: cancel.Token));
+        var log = new List<string>();
+        var resumed = Run(EveryStep(dir.Path), log);
+        Assert.That(log, Has.One.Contains("resumed").And.Contains("step 12"));
+        AssertSameRun(straight, resumed);
+    }
+
+    [Test]
     public void AKilledRunResumesFromItsLastCheckpoint()
     {
         using var dir = new TempDirectory();

@@ -40,7 +40,6 @@ static class BestEtaFigure
         var layers = new List<object>
         {
             new { data = new { values = tried }, mark = new { type = "point", color = "#c8c8c8", size = 16 }, encoding = new { x = Vl.BetaX, y, tooltip = new object[] { new { field = "cell" } } } },
-            new { data = new { values = lines }, mark = new { type = "line", strokeDash = new[] { 6, 3 } }, encoding = new { x = Vl.BetaX, y, color } },
             new
             {
                 data = new { values = points },
@@ -48,6 +47,9 @@ static class BestEtaFigure
                 encoding = new { x = Vl.BetaX, y, color, tooltip = new object[] { new { field = "series" }, new { field = "beta" }, new { field = "eta" }, new { field = "value", title = byAccuracy ? selectionName : "final loss", format = ".4g" } } },
             },
         };
+        // A layer without data makes Vega warn of an infinite extent: one beta has no fitted line.
+        if (fits.Count > 0)
+            layers.Insert(1, new { data = new { values = lines }, mark = new { type = "line", strokeDash = new[] { 6, 3 } }, encoding = new { x = Vl.BetaX, y, color } });
         if (broken.Count > 0)
             layers.Add(new
             {

@@ -42,6 +42,8 @@ public sealed record CellRow(
     public string? Cure { get; init; }
     /// <summary>The extra axes without the cure: the slice a cure cell compares with.</summary>
     public string Slice { get; init; } = "";
+    /// <summary>The mean prediction entropy on the probe batch (curve entropy, keyed by step).</summary>
+    public Curve? Entropy { get; init; }
     /// <summary>t_saturate when measured (the entropy fell to ln K / 2 between two probes).</summary>
     public double? TSaturate { get; init; }
     public static readonly string[] Statuses = [Complete, Diverged, Failed, Unreadable];
@@ -74,6 +76,7 @@ public sealed record CellRow(
             TStar = Scalar(record, "t_star"),
             Cure = CureScan.Of(cell),
             Slice = cell.Variant(except: CureScan.Axis),
+            Entropy = record.Curves.GetValueOrDefault("entropy"),
             TSaturate = record.Scalars.GetValueOrDefault("t_saturate_censored", double.NaN) == 0 ? Scalar(record, "t_saturate") : null,
             EntropyLaw = Scalar(record, "entropy_cov_ratio_median") is { } median && Scalar(record, "entropy_cov_ratio_q25") is { } q25
                 && Scalar(record, "entropy_cov_ratio_q75") is { } q75 ? (median, q25, q75) : null,

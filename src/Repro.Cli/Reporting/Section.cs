@@ -28,6 +28,8 @@ public sealed partial class Section
             TLearnFigure.Of(grid),
             CalibrationFigure.Of(grid),
             SeedSpreadFigure.Of(grid),
+            // Only where a cure comparison ran: elsewhere there is nothing for it to be absent from.
+            .. rows.Any(r => r.Cure is not null) ? [EntropyByCureFigure.Of(rows)] : Array.Empty<Figure>(),
         ];
     }
 
