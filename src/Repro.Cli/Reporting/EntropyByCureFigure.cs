@@ -67,6 +67,8 @@ static class EntropyByCureFigure
             {
                 data = new { values },
                 facet = new { row = new { field = "slice", type = "nominal", title = "" }, column = new { field = "beta", type = "nominal", title = "" } },
+                // eta~ = eta beta^2 spans decades between the columns: each its own range of eta~ t.
+                resolve = new { scale = new { x = "independent" } },
                 spec = new
                 {
                     width = Vl.Width / 2, height = Vl.Height * 2 / 3,
