@@ -71,25 +71,51 @@ public class CureComparisonTests
         Assert.That(Get("C10").Cells, Does.StartWith("t_saturate measured in 0 of"));
     }
 
-    [Test]
-    public void SaturationTimeAgainstAccuracyIsARankCorrelationOverTheRuns()
+    /// <summary>Runs saturate at 1000 x their accuracy (later is better), except where
+    /// <paramref name="censor"/> gives a censoring and its bound.</summary>
+    static Claim C10(Func<Cell, (int Censoring, double Bound)?> censor)
     {
-        // Runs that saturate later are better (t_saturate = 1000 x accuracy), except where censored.
         RunRecord Saturating(Cell c)
         {
             var r = Outcome(c);
-            double accuracy = r.Scalars["final_test_accuracy"];
-            bool censored = c.Beta == 0.1;
-            r.Scalars["t_saturate"] = censored ? double.NaN : 1000 * accuracy;
-            r.Scalars["t_saturate_censored"] = censored ? 1 : 0;
+            if (censor(c) is { } censored)
+            {
+                r.Scalars["t_saturate"] = double.NaN;
+                r.Scalars["t_saturate_censored"] = censored.Censoring;
+                r.Scalars["t_saturate_bound"] = censored.Bound;
+            }
+            else
+            {
+                r.Scalars["t_saturate"] = 1000 * r.Scalars["final_test_accuracy"];
+                r.Scalars["t_saturate_censored"] = 0;
+            }
             return r;
         }
-        var claims = ClaimsTable.Variants(ScanRecords.Run(Grid, Saturating)).Single().Table.Claims();
-        var c10 = claims.Single(c => c.Id == "C10");
+        return ClaimsTable.Variants(ScanRecords.Run(Grid, Saturating)).Single().Table.Claims().Single(c => c.Id == "C10");
+    }
+
+    [Test]
+    public void SaturationTimeAgainstAccuracyIsARankCorrelationOverTheRunsCensoredOnesIncluded()
+    {
+        // The most accurate runs (noisy0.1 at beta = 10) never saturate within the run (bound 2,000,
+        // after every measured time), the least accurate (beta = 0.1 at eta*) already had by the
+        // first probe: ranked after and before the measured runs, the order stays perfect.
+        var c10 = C10(c => CureScan.Of(c) == "noisy0.1" && c.Beta == 10 ? (1, 2000) : c.Beta == 0.1 ? (-1, 0) : null);
         Assert.That(c10.Value, Is.EqualTo(1).Within(1e-12), c10.Cells);
         Assert.That(c10.Verdict, Is.EqualTo(Verdict.Consistent));
-        // beta = 0.1's 3 runs at eta* are censored; beta 1 and 10 at eta* (6) and the 24 cure runs are measured.
-        Assert.That(c10.Cells, Does.StartWith("t_saturate measured in 30 of 33 runs"));
+        // 9 runs at eta* (3 betas x 3 seeds) and 24 cure runs.
+        Assert.That(c10.Cells, Does.StartWith("t_saturate measured in 27 of 33 runs; 3 never reached ln K / 2 (ranked after every measured run), 3 had by the first probe (ranked before)"));
+
+        // The least accurate runs never saturating instead: counted, they break the order (left out,
+        // as before, the measured runs alone would still correlate perfectly).
+        var late = C10(c => c.Beta == 0.1 ? (1, 2000) : null);
+        Assert.That(late.Value, Is.LessThan(0.9), late.Cells);
+        Assert.That(late.Cells, Does.Contain("3 never reached ln K / 2"));
+
+        // A run censored at step 500, inside the measured times (~840-980), has no known order.
+        var inside = C10(c => CureScan.Of(c) == "smoothing0.05" && c.Seed == 0 && c.Beta == 1 ? (1, 500) : null);
+        Assert.That(inside.Value, Is.EqualTo(1).Within(1e-12), inside.Cells);
+        Assert.That(inside.Cells, Does.Contain("; 1 censored at a step inside the measured times, so of unknown order, left out"));
     }
 
     [Test]

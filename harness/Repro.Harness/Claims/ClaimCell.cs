@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 
+using Repro.Dynamics;
 using Repro.Training;
 
 namespace Repro.Harness;
@@ -26,10 +27,15 @@ public sealed record ClaimCell(
     /// <summary>t_saturate: when the mean entropy fell to ln K / 2 (NaN when censored or absent).</summary>
     public double TSaturate { get; init; } = double.NaN;
 
+    /// <summary>How t_saturate is censored (<see cref="Censoring"/>: Left, at or before the first
+    /// probe; Right, not within the run) and the probe step it is censored at; null without one.</summary>
+    public (Censoring Censoring, double Bound)? TSaturateCensored { get; init; }
+
     public static ClaimCell From(RunRecord r)
     {
         var cell = r.Point;
         double Scalar(string name) => r.Scalars.GetValueOrDefault(name, double.NaN);
+        double saturation = Scalar("t_saturate_censored");
         // A cure cell belongs to its slice's variant: the cure is told apart by Cure.
         return new ClaimCell(cell.Beta, cell.LearningRateIsEtaTilde ? cell.EtaTilde : cell.Eta, cell.Eta, cell.LogitScale,
             cell.LogitScale ?? Scalar("z0_norm"), cell.Seed, cell.Variant(",", except: CureScan.Axis),
@@ -38,7 +44,8 @@ public sealed record ClaimCell(
             Scalar("test_ece"), Scalar("test_ece_t_star"), Scalar("t_learn"), EtaScan.Score(r))
         {
             Cure = CureScan.Of(cell),
-            TSaturate = r.Scalars.TryGetValue("t_saturate_censored", out double censored) && censored == 0 ? Scalar("t_saturate") : double.NaN,
+            TSaturate = saturation == 0 ? Scalar("t_saturate") : double.NaN,
+            TSaturateCensored = (saturation is -1 or 1) && double.IsFinite(Scalar("t_saturate_bound")) ? ((Censoring)(int)saturation, Scalar("t_saturate_bound")) : null,
         };
     }
 }

@@ -318,10 +318,16 @@ public sealed partial class ClaimsTable
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    /// <summary>The beta with the highest mean validation score at its eta* over the draw (ties to the lower beta).</summary>
+    /// <summary>The beta with the highest mean validation score at its eta* over the draw (ties to the
+    /// lower beta). A run that diverged there scores 0, as in the eta scan's own selection and the
+    /// cure round's choice of beta (<see cref="CureScan.Betas"/>): a beta whose eta* diverges a seed is
+    /// not made best by leaving that seed out.</summary>
     double? BestBeta(IReadOnlyList<int> d)
     {
-        var scored = optima.Keys.Order().Select(b => (b, v: AtOptimum(b, reference, d, c => c.Score))).Where(p => double.IsFinite(p.v)).ToList();
+        double ScoreAtOptimum(double b) => optima.TryGetValue(b, out var o)
+            ? Mean(d, s => byKey.TryGetValue((b, o.Rate, reference, s), out var c) ? c.Score : double.NaN, requireAll: true)
+            : double.NaN;
+        var scored = optima.Keys.Order().Select(b => (b, v: ScoreAtOptimum(b))).Where(p => double.IsFinite(p.v)).ToList();
         return scored.Count > 0 ? scored.MaxBy(p => p.v).b : null;
     }
 

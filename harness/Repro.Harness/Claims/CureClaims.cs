@@ -1,3 +1,5 @@
+using Repro.Dynamics;
+
 namespace Repro.Harness;
 
 /// <summary>
@@ -29,13 +31,45 @@ public sealed partial class ClaimsTable
     Claim SaturationVersusAccuracy()
     {
         const string statement = "runs that saturate later reach higher test accuracy";
-        const string measure = "Spearman correlation of t_saturate (entropy at ln K / 2) and test accuracy over the runs at eta* and the cure runs";
+        const string measure = "Spearman correlation of t_saturate (entropy at ln K / 2) and test accuracy over the runs at eta* and the cure runs; " +
+            "a run that never saturated ranks after every measured one (tied), one saturated by its first probe before them";
         var runs = SaturationRuns(seeds).ToList();
-        int measured = runs.Count(c => double.IsFinite(c.TSaturate));
-        string used = $"t_saturate measured in {measured} of {runs.Count} runs (the others censored: no probe had the entropy at ln K / 2 or below, or the first already had)";
+        var (ordered, left) = SaturationOrder(runs);
+        int measured = runs.Count(c => double.IsFinite(c.TSaturate)), late = ordered.Count(p => p.T == double.PositiveInfinity),
+            early = ordered.Count(p => p.T == double.NegativeInfinity);
+        string used = $"t_saturate measured in {measured} of {runs.Count} runs; {late} never reached ln K / 2 (ranked after every measured run), " +
+                      $"{early} had by the first probe (ranked before)" +
+                      (left > 0 ? $"; {left} censored at a step inside the measured times, so of unknown order, left out" : "") +
+                      (runs.Count - measured - late - early - left > 0 ? $"; {runs.Count - measured - late - early - left} without t_saturate" : "");
         if (measured < 5) return NotMeasurable("C10", statement, measure, used);
-        double Statistic(IReadOnlyList<int> d) => Spearman(SaturationRuns(d).Where(c => double.IsFinite(c.TSaturate)).Select(c => (c.TSaturate, c.TestAccuracy)).ToList());
+        double Statistic(IReadOnlyList<int> d) => Spearman(SaturationOrder(SaturationRuns(d)).Ordered);
         return DifferenceClaim("C10", statement, measure, Statistic, used);
+    }
+
+    /// <summary>
+    /// The runs' (t_saturate, test accuracy) as ranks can read them: a measured time as it is; a run
+    /// censored after the end of a run at least as long as every measured time as +infinity (it
+    /// saturates later than all of them, if ever), one censored at or before a first probe no later
+    /// than every measured time as -infinity. Leaving the censored out would drop exactly the runs
+    /// that saturate latest (or earliest) and bias the correlation; a censored run whose bound lies
+    /// inside the measured times has no known order and is counted as left out.
+    /// </summary>
+    static (List<(double T, double Accuracy)> Ordered, int LeftOut) SaturationOrder(IEnumerable<ClaimCell> runs)
+    {
+        var all = runs.ToList();
+        var times = all.Where(c => double.IsFinite(c.TSaturate)).Select(c => c.TSaturate).ToList();
+        if (times.Count == 0) return ([], all.Count(c => c.TSaturateCensored is not null));
+        double first = times.Min(), last = times.Max();
+        var ordered = new List<(double, double)>();
+        int leftOut = 0;
+        foreach (var c in all)
+        {
+            if (double.IsFinite(c.TSaturate)) ordered.Add((c.TSaturate, c.TestAccuracy));
+            else if (c.TSaturateCensored is (Censoring.Right, var after) && after >= last) ordered.Add((double.PositiveInfinity, c.TestAccuracy));
+            else if (c.TSaturateCensored is (Censoring.Left, var before) && before <= first) ordered.Add((double.NegativeInfinity, c.TestAccuracy));
+            else if (c.TSaturateCensored is not null) leftOut++;
+        }
+        return (ordered, leftOut);
     }
 
     /// <summary>Spearman's rank correlation (ties get their mean rank); NaN below 3 points or without spread.</summary>
