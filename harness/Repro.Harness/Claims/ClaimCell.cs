@@ -24,6 +24,9 @@ public sealed record ClaimCell(
     /// <summary>The cure comparison's value for this cell ("noisy0.1", <see cref="CureScan"/>); null for the grid's own cells.</summary>
     public string? Cure { get; init; }
 
+    /// <summary>The cure's name without its knob ("noisy"); null for the grid's own cells.</summary>
+    public string? CureName { get; init; }
+
     /// <summary>t_saturate: when the mean entropy fell to ln K / 2 (NaN when censored or absent).</summary>
     public double TSaturate { get; init; } = double.NaN;
 
@@ -44,6 +47,7 @@ public sealed record ClaimCell(
             Scalar("test_ece"), Scalar("test_ece_t_star"), Scalar("t_learn"), EtaScan.Score(r))
         {
             Cure = CureScan.Of(cell),
+            CureName = CureScan.Of(cell) is { } cure ? CureScan.Parse(cure).Name : null,
             TSaturate = saturation == 0 ? Scalar("t_saturate") : double.NaN,
             TSaturateCensored = (saturation is -1 or 1) && double.IsFinite(Scalar("t_saturate_bound")) ? ((Censoring)(int)saturation, Scalar("t_saturate_bound")) : null,
         };

@@ -14,7 +14,7 @@ public sealed partial class ClaimsTable
     IEnumerable<Claim> CureClaims()
     {
         if (cures.Count == 0) yield break;
-        foreach (string name in cures.Select(c => CureScan.Parse(c.Cure!).Name).Distinct().Order(StringComparer.Ordinal))
+        foreach (string name in cures.Select(c => c.CureName!).Distinct().Order(StringComparer.Ordinal))
             yield return TunedBetaVersus(name);
         yield return CureAddsToBeta();
         yield return BetaAddsToCure();
@@ -103,7 +103,7 @@ public sealed partial class ClaimsTable
     /// <summary>The cure value (of the named cure, or any) with the best mean validation score at beta over the draw.</summary>
     string? BestCure(double beta, IReadOnlyList<int> d, string? name = null)
     {
-        var scored = cures.Where(c => c.Beta == beta && (name is null || CureScan.Parse(c.Cure!).Name == name)).Select(c => c.Cure!).Distinct()
+        var scored = cures.Where(c => c.Beta == beta && (name is null || c.CureName == name)).Select(c => c.Cure!).Distinct()
             .OrderBy(v => CureScan.Parse(v).Name, StringComparer.Ordinal).ThenBy(v => CureScan.Parse(v).Knob)
             .Select(v => (v, score: Mean(d, s => cures.FirstOrDefault(c => c.Beta == beta && c.Cure == v && c.Seed == s)?.Score ?? double.NaN, requireAll: true)))
             .Where(p => double.IsFinite(p.score)).ToList();
@@ -122,7 +122,7 @@ public sealed partial class ClaimsTable
         var (best, knob) = (BestBeta(seeds), BestCure(1, seeds, name));
         return DifferenceClaim($"C8-{name}", statement, measure, Statistic,
             $"best beta {(best is { } b ? Fmt(b) : "none")} at eta* vs beta 1 with {knob ?? "none"}; " +
-            $"{cures.Count(c => c.Beta == 1 && CureScan.Parse(c.Cure!).Name == name)} cells of {name} at beta = 1");
+            $"{cures.Count(c => c.Beta == 1 && c.CureName == name)} cells of {name} at beta = 1");
     }
 
     Claim CureAddsToBeta()

@@ -40,12 +40,19 @@ public sealed record CellRow(
     public (double Median, double Q25, double Q75)? EntropyLaw { get; init; }
     /// <summary>The cure comparison's value of this cell ("noisy0.1"); null for the grid's own cells.</summary>
     public string? Cure { get; init; }
+    /// <summary>The cure's name without its knob ("noisy"); null for the grid's own cells.</summary>
+    public string? CureName { get; init; }
     /// <summary>The extra axes without the cure: the slice a cure cell compares with.</summary>
     public string Slice { get; init; } = "";
     /// <summary>The mean prediction entropy on the probe batch (curve entropy, keyed by step).</summary>
     public Curve? Entropy { get; init; }
     /// <summary>t_saturate when measured (the entropy fell to ln K / 2 between two probes).</summary>
     public double? TSaturate { get; init; }
+    /// <summary>Whether this is the grid's own cell (no cure) where <paramref name="cure"/> ran: the
+    /// same slice, beta, rate and ||Z0||, the baseline the cure changes.</summary>
+    public bool IsBaselineOf(CellRow cure) =>
+        Cure is null && Slice == cure.Slice && Beta == cure.Beta && Eta == cure.Eta && Z0 == cure.Z0;
+
     public static readonly string[] Statuses = [Complete, Diverged, Failed, Unreadable];
 
     /// <summary>Diverged, failed and unreadable cells: figures mark them, never drop them.</summary>
@@ -75,6 +82,7 @@ public sealed record CellRow(
             EceTStar = Scalar(record, "test_ece_t_star"),
             TStar = Scalar(record, "t_star"),
             Cure = CureScan.Of(cell),
+            CureName = CureScan.Of(cell) is { } cure ? CureScan.Parse(cure).Name : null,
             Slice = cell.Variant(except: CureScan.Axis),
             Entropy = record.Curves.GetValueOrDefault("entropy"),
             TSaturate = record.Scalars.GetValueOrDefault("t_saturate_censored", double.NaN) == 0 ? Scalar(record, "t_saturate") : null,

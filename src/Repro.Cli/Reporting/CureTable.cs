@@ -22,9 +22,7 @@ static class CureTable
         foreach (var at in complete.Where(r => r.Cure is not null).GroupBy(r => (r.Slice, Beta: r.Beta!.Value, Eta: r.Eta!.Value))
                      .OrderBy(g => g.Key.Slice, StringComparer.Ordinal).ThenBy(g => g.Key.Beta))
         {
-            // The grid's own cells there: the same slice, beta and rate, at the ||Z0|| the cures ran at.
-            var z0 = at.First().Z0;
-            var plain = complete.Where(r => r.Cure is null && r.Slice == at.Key.Slice && r.Beta == at.Key.Beta && r.Eta == at.Key.Eta && r.Z0 == z0).ToList();
+            var plain = complete.Where(r => r.IsBaselineOf(at.First())).ToList();
             foreach (var group in new[] { ("none (the β cross-entropy alone)", plain) }
                          .Concat(at.GroupBy(r => r.Cure!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.ToList()))))
             {

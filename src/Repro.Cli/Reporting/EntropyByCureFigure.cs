@@ -25,24 +25,7 @@ static class EntropyByCureFigure
         var panels = cures.Where(r => (r.Seed ?? 0) == seed).GroupBy(r => (r.Slice, Beta: r.Beta!.Value, Eta: r.Eta!.Value, r.Z0))
             .OrderBy(g => g.Key.Slice, StringComparer.Ordinal).ThenBy(g => g.Key.Beta).ToList();
 
-        var values = new List<object>();
-        foreach (var panel in panels)
-        {
-            // The grid's own cell at the panel's beta, rate and ||Z0||: the baseline the cures change.
-            var plain = usable.Where(r => r.Cure is null && (r.Seed ?? 0) == seed && r.Slice == panel.Key.Slice
-                && r.Beta == panel.Key.Beta && r.Eta == panel.Key.Eta && r.Z0 == panel.Key.Z0);
-            foreach (var row in plain.Concat(panel.OrderBy(r => r.Cure, StringComparer.Ordinal)))
-            {
-                string cure = row.Cure ?? None, family = row.Cure is { } c ? CureScan.Parse(c).Name : None;
-                string slice = panel.Key.Slice.Length > 0 ? panel.Key.Slice : "all";
-                string beta = $"β = {Axis.FormatNumber(panel.Key.Beta)}";
-                values.AddRange(Points(row).Select(p => new { kind = CurveKind, s = p.S, entropy = p.Entropy, cure, family, slice, beta, cell = row.Cell }));
-                if (row.TSaturate is { } t && Interpolate(row.Entropy!, t) is { } level)
-                    values.Add(new { kind = DotKind, s = row.EtaTilde!.Value * t, entropy = level, cure, family, slice, beta, cell = row.Cell });
-            }
-        }
-
-        var families = new[] { None }.Concat(cures.Select(r => CureScan.Parse(r.Cure!).Name).Distinct().Order(StringComparer.Ordinal)).ToArray();
+        var families = new[] { None }.Concat(cures.Select(r => r.CureName!).Distinct().Order(StringComparer.Ordinal)).ToArray();
         string[] palette = ["#000000", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
         var color = new
         {
@@ -53,29 +36,41 @@ static class EntropyByCureFigure
         var x = new { field = "s", type = "quantitative", scale = new { type = "log" }, axis = new { title = "η~ · t" } };
         var y = new { field = "entropy", type = "quantitative", axis = new { title = "mean entropy (nats)" } };
         var tooltip = new object[] { new { field = "cell" }, new { field = "cure" }, new { field = "s", title = "η~·t", format = ".3g" }, new { field = "entropy", format = ".3f" } };
-        // A facet's panels share the top-level data: each layer picks its kind of point.
-        object Layer(string kind, object mark) => new
+        object Layer(IReadOnlyList<object> values, object mark) => new
         {
-            transform = new[] { new { filter = $"datum.kind === '{kind}'" } },
-            mark, encoding = new { x, y, color, detail = new { field = "cell" }, tooltip },
+            data = new { values }, mark, encoding = new { x, y, color, detail = new { field = "cell" }, tooltip },
         };
-        return new Figure(Name, Title,
-            $"Seed {seed}: one curve per cell of the cure comparison, at β = 1 and the best β (columns), each at that β's η* " +
-            "(rows: the slices), coloured by cure, black for the β cross-entropy alone; the cure's knobs share its colour (hover for the cell). " +
-            "A dot marks t_saturate, where the curve falls to ln K / 2; a curve without one never did within the run.",
-            Vl.Spec(new
+
+        // One view per slice and beta that ran cures (a slice whose best beta is 1 has one), each with
+        // its own range of eta~ t (eta~ = eta beta^2 lies decades apart between betas) and its own data:
+        // a layer without points (no run saturated there) would leave Vega an empty x extent.
+        var views = new List<object>();
+        foreach (var panel in panels)
+        {
+            var plain = usable.Where(r => (r.Seed ?? 0) == seed && r.IsBaselineOf(panel.First()));
+            string title = PanelTitle(panel.Key.Slice, panel.Key.Beta);
+            var curves = new List<object>();
+            var dots = new List<object>();
+            foreach (var row in plain.Concat(panel.OrderBy(r => r.Cure, StringComparer.Ordinal)))
             {
-                data = new { values },
-                facet = new { row = new { field = "slice", type = "nominal", title = "" }, column = new { field = "beta", type = "nominal", title = "" } },
-                // eta~ = eta beta^2 spans decades between the columns: each its own range of eta~ t.
-                resolve = new { scale = new { x = "independent" } },
-                spec = new
-                {
-                    width = Vl.Width / 2, height = Vl.Height * 2 / 3,
-                    layer = new[] { Layer(CurveKind, new { type = "line", strokeWidth = 1.3, opacity = 0.8 }), Layer(DotKind, new { type = "point", filled = true, size = 40, opacity = 1 }) },
-                },
-            }));
+                string cure = row.Cure ?? None, family = row.CureName ?? None;
+                curves.AddRange(Points(row).Select(p => new { kind = CurveKind, s = p.S, entropy = p.Entropy, cure, family, panel = title, cell = row.Cell }));
+                if (row.TSaturate is { } t && Interpolate(row.Entropy!, t) is { } level)
+                    dots.Add(new { kind = DotKind, s = row.EtaTilde!.Value * t, entropy = level, cure, family, panel = title, cell = row.Cell });
+            }
+            var layers = new List<object> { Layer(curves, new { type = "line", strokeWidth = 1.3, opacity = 0.8 }) };
+            if (dots.Count > 0) layers.Add(Layer(dots, new { type = "point", filled = true, size = 40, opacity = 1 }));
+            views.Add(new { title, width = Vl.Width / 2, height = Vl.Height * 2 / 3, layer = layers });
+        }
+
+        return new Figure(Name, Title,
+            $"Seed {seed}: one curve per cell of the cure comparison, one panel per slice and β (β = 1 and the best β), each at that β's η*, " +
+            "coloured by cure, black for the β cross-entropy alone; the cure's knobs share its colour (hover for the cell). " +
+            "A dot marks t_saturate, where the curve falls to ln K / 2; a curve without one never did within the run.",
+            Vl.Spec(new { concat = views, columns = 2, resolve = new { scale = new { x = "independent", y = "shared" } } }));
     }
+
+    static string PanelTitle(string slice, double beta) => $"{(slice.Length > 0 ? slice : "all")}, β = {Axis.FormatNumber(beta)}";
 
     /// <summary>The curve at t >= 1 as (eta~ t, entropy), finite values only.</summary>
     static IEnumerable<(double S, double Entropy)> Points(CellRow row) =>
