@@ -48,7 +48,7 @@ static class EntropyByCureFigure
         foreach (var panel in panels)
         {
             var plain = usable.Where(r => (r.Seed ?? 0) == seed && r.IsBaselineOf(panel.First()));
-            string title = PanelTitle(panel.Key.Slice, panel.Key.Beta);
+            string title = $"{(panel.Key.Slice.Length > 0 ? panel.Key.Slice : "all")}, β = {Axis.FormatNumber(panel.Key.Beta)}";
             var curves = new List<object>();
             var dots = new List<object>();
             foreach (var row in plain.Concat(panel.OrderBy(r => r.Cure, StringComparer.Ordinal)))
@@ -69,8 +69,6 @@ static class EntropyByCureFigure
             "A dot marks t_saturate, where the curve falls to ln K / 2; a curve without one never did within the run.",
             Vl.Spec(new { concat = views, columns = 2, resolve = new { scale = new { x = "independent", y = "shared" } } }));
     }
-
-    static string PanelTitle(string slice, double beta) => $"{(slice.Length > 0 ? slice : "all")}, β = {Axis.FormatNumber(beta)}";
 
     /// <summary>The curve at t >= 1 as (eta~ t, entropy), finite values only.</summary>
     static IEnumerable<(double S, double Entropy)> Points(CellRow row) =>
