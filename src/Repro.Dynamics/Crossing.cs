@@ -26,6 +26,12 @@ public readonly record struct Crossing(double Step, Censoring Censoring, double 
 {
     public bool IsMeasured => Censoring == Censoring.None;
 
+    /// <summary>Whether a measured crossing at <paramref name="step"/> is a time: one under a step (the
+    /// curve crossed between the probes at 0 and 1) says only "within the first update", a bound like
+    /// a censored one; where the straight line between those probes crosses is not a time the discrete
+    /// run has. The claims and the report read t_learn and t_saturate through this one rule.</summary>
+    public static bool IsATime(double step) => step >= 1;
+
     public static Crossing Of(Curve curve, double level) => Of(curve.Steps, curve.Values, level);
 
     public static Crossing Of(IReadOnlyList<long> steps, IReadOnlyList<double> values, double level)

@@ -68,12 +68,12 @@ public class CureComparisonTests
         Assert.That(Get("C7").Value, Is.EqualTo(tuned - 0.9).Within(0.003), "C7 reads the grid's own cells only");
         Assert.That(Get("C9a").Cells, Does.Contain("best beta 10 with noisy0.1"));
         Assert.That(Get("C10").Verdict, Is.EqualTo(Verdict.Inconclusive), "no run records t_saturate");
-        Assert.That(Get("C10").Cells, Does.StartWith("t_saturate measured in 0 of"));
+        Assert.That(Get("C10").Cells, Does.StartWith("t_saturate measured (at least one step) in 0 of"));
     }
 
     /// <summary>Runs saturate at 1000 x their accuracy (later is better), except where
-    /// <paramref name="censor"/> gives a censoring and its bound.</summary>
-    static Claim C10(Func<Cell, (int Censoring, double Bound)?> censor)
+    /// <paramref name="censor"/> gives a censoring and its bound, or <paramref name="time"/> a time.</summary>
+    static Claim C10(Func<Cell, (int Censoring, double Bound)?> censor, Func<Cell, RunRecord, double?>? time = null)
     {
         RunRecord Saturating(Cell c)
         {
@@ -86,7 +86,7 @@ public class CureComparisonTests
             }
             else
             {
-                r.Scalars["t_saturate"] = 1000 * r.Scalars["final_test_accuracy"];
+                r.Scalars["t_saturate"] = time?.Invoke(c, r) ?? 1000 * r.Scalars["final_test_accuracy"];
                 r.Scalars["t_saturate_censored"] = 0;
             }
             return r;
@@ -106,7 +106,18 @@ public class CureComparisonTests
         Assert.That(c10.Value, Is.EqualTo(Math.Sqrt(1 - 4.0 / 2992)).Within(1e-12), c10.Cells);
         Assert.That(c10.Verdict, Is.EqualTo(Verdict.Consistent));
         // 9 runs at eta* (3 betas x 3 seeds) and 24 cure runs.
-        Assert.That(c10.Cells, Does.StartWith("t_saturate measured in 27 of 33 runs; 3 never reached ln K / 2 (ranked after every measured run), 3 had by the first probe (ranked before)"));
+        Assert.That(c10.Cells, Does.StartWith("t_saturate measured (at least one step) in 27 of 33 runs; 3 never reached ln K / 2 (ranked after every measured run), " +
+            "3 had by the first probe or within the first update (ranked before; 0 of them within the first update)"));
+
+        // The same least accurate runs crossing ln K / 2 within the first update instead, at
+        // interpolated times that run against their accuracy: a crossing under one step is a bound,
+        // so they rank tied before the measured runs, as if saturated by the first probe (ranked by
+        // those times instead, the three would reverse their accuracy order and rho would be lower).
+        var firstUpdate = C10(c => CureScan.Of(c) == "noisy0.1" && c.Beta == 10 ? (1, 2000) : null,
+            (c, r) => c.Beta == 0.1 && CureScan.Of(c) is null ? 1 - r.Scalars["final_test_accuracy"] : null);
+        Assert.That(firstUpdate.Value, Is.EqualTo(c10.Value).Within(1e-12), firstUpdate.Cells);
+        Assert.That(firstUpdate.Cells, Does.StartWith("t_saturate measured (at least one step) in 27 of 33 runs; 3 never reached ln K / 2 (ranked after every measured run), " +
+            "3 had by the first probe or within the first update (ranked before; 3 of them within the first update)"));
 
         // The least accurate runs never saturating instead: counted, they break the order (left out,
         // as before, the measured runs alone would still correlate perfectly).

@@ -333,7 +333,7 @@ public sealed partial class ClaimsTable
 
     /// <summary>log t_learn where it is a time: a crossing within the first step (between the probes at
     /// 0 and 1) says only "at most one step", a bound like a censored one, and is left out.</summary>
-    static double LogTLearn(ClaimCell c) => c.TLearn >= 1 ? Math.Log(c.TLearn) : double.NaN;
+    static double LogTLearn(ClaimCell c) => Crossing.IsATime(c.TLearn) ? Math.Log(c.TLearn) : double.NaN;
 
     /// <summary>"k of n" cells at the given ||Z0|| values and each beta's eta* that diverged.</summary>
     string DivergedAtOptima(IReadOnlyList<double?> z) =>

@@ -32,13 +32,13 @@ public sealed partial class ClaimsTable
     {
         const string statement = "runs that saturate later reach higher test accuracy";
         const string measure = "Spearman correlation of t_saturate (entropy at ln K / 2) and test accuracy over the runs at eta* and the cure runs; " +
-            "a run that never saturated ranks after every measured one (tied), one saturated by its first probe before them";
+            "a run that never saturated ranks after every measured one (tied), one saturated by its first probe or within the first update before them (tied)";
         var runs = SaturationRuns(seeds).ToList();
         var (ordered, left) = SaturationOrder(runs);
-        int measured = runs.Count(c => double.IsFinite(c.TSaturate)), late = ordered.Count(p => p.T == double.PositiveInfinity),
-            early = ordered.Count(p => p.T == double.NegativeInfinity);
-        string used = $"t_saturate measured in {measured} of {runs.Count} runs; {late} never reached ln K / 2 (ranked after every measured run), " +
-                      $"{early} had by the first probe (ranked before)" +
+        int measured = runs.Count(IsMeasured), late = ordered.Count(p => p.T == double.PositiveInfinity),
+            early = ordered.Count(p => p.T == double.NegativeInfinity), firstUpdate = runs.Count(WithinFirstUpdate);
+        string used = $"t_saturate measured (at least one step) in {measured} of {runs.Count} runs; {late} never reached ln K / 2 (ranked after every measured run), " +
+                      $"{early} had by the first probe or within the first update (ranked before; {firstUpdate} of them within the first update)" +
                       (left > 0 ? $"; {left} censored at a step inside the measured times, so of unknown order, left out" : "") +
                       (runs.Count - measured - late - early - left > 0 ? $"; {runs.Count - measured - late - early - left} without t_saturate" : "");
         if (measured < 5) return NotMeasurable("C10", statement, measure, used);
@@ -46,25 +46,33 @@ public sealed partial class ClaimsTable
         return DifferenceClaim("C10", statement, measure, Statistic, used);
     }
 
+    /// <summary>A t_saturate of at least one step (<see cref="Crossing.IsATime"/>); one under a step,
+    /// within the first update, is a bound and ranks with the runs saturated by the first probe.</summary>
+    static bool IsMeasured(ClaimCell c) => Crossing.IsATime(c.TSaturate);
+
+    static bool WithinFirstUpdate(ClaimCell c) => double.IsFinite(c.TSaturate) && !Crossing.IsATime(c.TSaturate);
+
     /// <summary>
     /// The runs' (t_saturate, test accuracy) as ranks can read them: a measured time as it is; a run
     /// censored after the end of a run at least as long as every measured time as +infinity (it
     /// saturates later than all of them, if ever), one censored at or before a first probe no later
-    /// than every measured time as -infinity. Leaving the censored out would drop exactly the runs
-    /// that saturate latest (or earliest) and bias the correlation; a censored run whose bound lies
-    /// inside the measured times has no known order and is counted as left out.
+    /// than every measured time, or saturated within the first update, as -infinity. Leaving the
+    /// censored out would drop exactly the runs that saturate latest (or earliest) and bias the
+    /// correlation; a censored run whose bound lies inside the measured times has no known order and
+    /// is counted as left out.
     /// </summary>
     static (List<(double T, double Accuracy)> Ordered, int LeftOut) SaturationOrder(IEnumerable<ClaimCell> runs)
     {
         var all = runs.ToList();
-        var times = all.Where(c => double.IsFinite(c.TSaturate)).Select(c => c.TSaturate).ToList();
+        var times = all.Where(IsMeasured).Select(c => c.TSaturate).ToList();
         if (times.Count == 0) return ([], all.Count(c => c.TSaturateCensored is not null));
         double first = times.Min(), last = times.Max();
         var ordered = new List<(double, double)>();
         int leftOut = 0;
         foreach (var c in all)
         {
-            if (double.IsFinite(c.TSaturate)) ordered.Add((c.TSaturate, c.TestAccuracy));
+            if (IsMeasured(c)) ordered.Add((c.TSaturate, c.TestAccuracy));
+            else if (WithinFirstUpdate(c)) ordered.Add((double.NegativeInfinity, c.TestAccuracy));
             else if (c.TSaturateCensored is (Censoring.Right, var after) && after >= last) ordered.Add((double.PositiveInfinity, c.TestAccuracy));
             else if (c.TSaturateCensored is (Censoring.Left, var before) && before <= first) ordered.Add((double.NegativeInfinity, c.TestAccuracy));
             else if (c.TSaturateCensored is not null) leftOut++;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Repro.Dynamics;
 
 namespace Repro.Cli.Reporting;
 
@@ -17,7 +18,7 @@ static class CureTable
     public static string Html(IReadOnlyList<CellRow> rows)
     {
         var html = new StringBuilder("<table class=\"cures\"><thead><tr><th>slice</th><th>β</th><th>η</th><th>cure</th><th>seeds</th>" +
-            "<th>test accuracy (mean)</th><th>validation accuracy (mean)</th><th>t_saturate measured</th></tr></thead><tbody>\n");
+            "<th>test accuracy (mean)</th><th>validation accuracy (mean)</th><th>t_saturate measured (at least one step)</th></tr></thead><tbody>\n");
         var complete = rows.Where(r => !r.IsBroken && r.Beta is not null && r.Eta is not null).ToList();
         foreach (var at in complete.Where(r => r.Cure is not null).GroupBy(r => (r.Slice, Beta: r.Beta!.Value, Eta: r.Eta!.Value))
                      .OrderBy(g => g.Key.Slice, StringComparer.Ordinal).ThenBy(g => g.Key.Beta))
@@ -28,10 +29,13 @@ static class CureTable
             {
                 var (cure, cells) = group;
                 if (cells.Count == 0) continue;
+                int firstUpdate = cells.Count(r => r.TSaturate is { } t && !Crossing.IsATime(t));
+                string saturated = $"{cells.Count(r => r.TSaturate is { } t && Crossing.IsATime(t))} of {cells.Count}" +
+                                   (firstUpdate > 0 ? $" ({firstUpdate} within the first update)" : "");
                 html.Append(CultureInfo.InvariantCulture,
                     $"<tr><td>{WebUtility.HtmlEncode(at.Key.Slice)}</td><td>{at.Key.Beta:G6}</td><td>{at.Key.Eta:G6}</td><td>{WebUtility.HtmlEncode(cure)}</td>" +
                     $"<td>{cells.Count}</td><td>{Mean(cells, r => r.Accuracy)}</td><td>{Mean(cells, r => r.ValAccuracy)}</td>" +
-                    $"<td>{cells.Count(r => r.TSaturate is not null)} of {cells.Count}</td></tr>\n");
+                    $"<td>{saturated}</td></tr>\n");
             }
         }
         return html.Append("</tbody></table>\n").ToString();

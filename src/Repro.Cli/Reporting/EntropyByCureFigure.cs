@@ -7,8 +7,8 @@ namespace Repro.Cli.Reporting;
 /// The cure comparison's mean prediction entropy on the probe batch against eta~ * t (log x), one
 /// panel per slice and beta of the comparison: the grid's own cell there (the beta cross-entropy
 /// alone, black) beside every cure at every knob, coloured by cure. A dot marks t_saturate, where
-/// a curve falls to ln K / 2 (so the dots of one K lie on one level); a run that never gets there
-/// has none. The smallest seed keeps the panels readable; the accuracies are the cure table's.
+/// a curve falls to ln K / 2 (so the dots of one K lie on one level); a run that never gets there,
+/// or gets there within the first update (no time, <see cref="Crossing.IsATime"/>), has none. The smallest seed keeps the panels readable; the accuracies are the cure table's.
 /// </summary>
 static class EntropyByCureFigure
 {
@@ -55,7 +55,8 @@ static class EntropyByCureFigure
             {
                 string cure = row.Cure ?? None, family = row.CureName ?? None;
                 curves.AddRange(Points(row).Select(p => new { kind = CurveKind, s = p.S, entropy = p.Entropy, cure, family, panel = title, cell = row.Cell }));
-                if (row.TSaturate is { } t && Interpolate(row.Entropy!, t) is { } level)
+                // A crossing within the first update is no time, and lies left of the curve's first point.
+                if (row.TSaturate is { } t && Crossing.IsATime(t) && Interpolate(row.Entropy!, t) is { } level)
                     dots.Add(new { kind = DotKind, s = row.EtaTilde!.Value * t, entropy = level, cure, family, panel = title, cell = row.Cell });
             }
             var layers = new List<object> { Layer(curves, new { type = "line", strokeWidth = 1.3, opacity = 0.8 }) };
@@ -66,7 +67,8 @@ static class EntropyByCureFigure
         return new Figure(Name, Title,
             $"Seed {seed}: one curve per cell of the cure comparison, one panel per slice and β (β = 1 and the best β), each at that β's η*, " +
             "coloured by cure, black for the β cross-entropy alone; the cure's knobs share its colour (hover for the cell). " +
-            "A dot marks t_saturate, where the curve falls to ln K / 2; a curve without one never did within the run.",
+            "A dot marks t_saturate, where the curve falls to ln K / 2; a curve without one never did within the run, " +
+            "or did within the first update (between steps 0 and 1, left of its first point; the cure table counts those).",
             Vl.Spec(new { concat = views, columns = 2, resolve = new { scale = new { x = "independent", y = "shared" } } }));
     }
 
