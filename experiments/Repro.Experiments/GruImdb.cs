@@ -3,7 +3,8 @@
 // Smoke: synthetic reviews (Bogus sentences with sentiment words), a small GRU, a few dozen steps.
 // Short: the movie-review polarity sentences (Debian python3-pattern, 2,000 per class; 80/20
 //        split), a GRU of 64, beta in {1e-2, 1e-1, 1, 10}, eta found per beta by the eta scan
-//        (EtaScan), ||Z0|| in {1, 10, 30}, 3 seeds; the claims table is pinned.
+//        (EtaScan), ||Z0|| in {1, 10, 30}, 3 seeds, then label smoothing and Noisy Softmax at
+//        beta = 1 and the best beta (CureScan); the claims table is pinned.
 // Full:  IMDB (REPRO_DATA/aclImdb), vocabulary 20,000, sequences of 256 tokens, embedding 128,
 //        hidden 256 (GPU box).
 // Run:  dotnet msbuild -t:Smoke | -t:Short | -t:Full
@@ -78,9 +79,18 @@ public sealed class GruImdb : ModelExperiment<GruSettings>
             ? LearningRates.EtaTildePerBeta(beta => EtaTildeAround(beta, [0.3]))
             : LearningRates.Eta(0.025, 0.05, 0.1),
         Scan = tier == Tier.Smoke ? null : new EtaScan(Ratio: 2, MaxExtensions: 8, At: 1.0),
+        // Short: the cures for early saturation that act on the loss, as on the WRN (the same knobs);
+        // the GRU has no dropout, so early and late dropout are not among them.
+        Cures = tier == Tier.Short ? new CureScan(
+        [
+            new("smoothing", [0.05, 0.1, 0.2]),
+            new("noisy", [0.05, 0.1, 0.3]),
+        ]) : null,
         LogitScales = tier.Pick<double?[]>([null], [1.0, 10, 30], [0.1, 1, 10, 30, 100]),
         Seeds = tier.Pick<int[]>([0], [0, 1, 2], [0, 1, 2, 3, 4]),
     };
+
+    protected override GruSettings WithCure(GruSettings s, string name, double knob) => s with { Recipe = CureRecipe(s.Recipe, name, knob) };
 
     protected override SettingProblems CheckDataAndModel(GruSettings s, SettingProblems problems) => problems
         .Require(s.Dataset == GruDataset.Imdb || s.TrainExamples > 0, "trainExamples", s.TrainExamples, "must be > 0 (0 means all of them only for imdb)")
