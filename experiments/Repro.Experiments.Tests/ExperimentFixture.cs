@@ -108,7 +108,7 @@ public abstract class ExperimentFixture<TExperiment> where TExperiment : IExperi
         GridRun.Complete(Experiment.Grid(tier), (round, cells) =>
         {
             if (round == 0) return cells.Select(c => Ensure(tier, c)).ToList();
-            TestContext.Progress.WriteLine($"{Experiment.Name}/{tier}: eta scan round {round}: {cells.Count} cells " +
+            TestContext.Progress.WriteLine($"{Experiment.Name}/{tier}: {GridRun.RoundName(round, cells)}: {cells.Count} cells " +
                                            $"({string.Join(", ", cells.Select(c => c.Id).Take(4))}{(cells.Count > 4 ? ", ..." : "")})");
             return cells.Select(cell =>
             {

@@ -32,4 +32,9 @@ public static class GridRun
         }
         return order;
     }
+
+    /// <summary>What a round after the first runs, for progress lines: "eta scan round 2", or
+    /// "cure comparison" once the scan is done and the round is the cures' (<see cref="CureScan"/>).</summary>
+    public static string RoundName(int round, IReadOnlyList<Cell> cells) =>
+        cells.Count > 0 && cells.All(c => CureScan.Of(c) is not null) ? "cure comparison" : $"eta scan round {round}";
 }

@@ -53,7 +53,7 @@ public static class SweepCommand
                 if (cells.Count == 0) return [];
                 if (round == 0) started = cells.Count;
                 if (round == 0 && part != Shard.Whole) context.Out.WriteLine($"shard {part}: {cells.Count} cells");
-                if (round > 0) context.Out.WriteLine($"eta scan round {round}: {cells.Count} cells");
+                if (round > 0) context.Out.WriteLine($"{GridRun.RoundName(round, cells)}: {cells.Count} cells");
                 var ran = launcher is null ? options.Run(result, cells) : RunOnGpus(launcher, options, result, experiment, cells, context);
                 sweep = sweep is null ? ran : sweep.Then(ran);
                 return ran.Done.Select(d => d.Record);

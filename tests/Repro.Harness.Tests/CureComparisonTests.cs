@@ -42,6 +42,8 @@ public class CureComparisonTests
         Assert.That(cures.Select(c => c.Get<string>(CureScan.Axis)).Distinct().Order(StringComparer.Ordinal),
             Is.EqualTo(new[] { "noisy0.1", "noisy0.3", "smoothing0.05", "smoothing0.1" }));
         Assert.That(records.Select(r => r.Cell), Is.SubsetOf(Grid.Candidates().Select(c => c.Id)), "every cell run is a candidate");
+        Assert.That(GridRun.RoundName(4, cures), Is.EqualTo("cure comparison"), "the progress line of the cures' round");
+        Assert.That(GridRun.RoundName(2, records.Take(3).Select(r => r.Point).ToList()), Is.EqualTo("eta scan round 2"));
         Assert.That(CureScan.Parse("smoothing0.05"), Is.EqualTo(("smoothing", 0.05)));
         Assert.That(() => CureScan.Parse("noisy"), Throws.InstanceOf<FormatException>().With.Message.Contains("noisy0.1"));
     }
