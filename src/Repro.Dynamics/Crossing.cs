@@ -29,7 +29,8 @@ public readonly record struct Crossing(double Step, Censoring Censoring, double 
     /// <summary>Whether a measured crossing at <paramref name="step"/> is a time: one under a step (the
     /// curve crossed between the probes at 0 and 1) says only "within the first update", a bound like
     /// a censored one; where the straight line between those probes crosses is not a time the discrete
-    /// run has. The claims and the report read t_learn and t_saturate through this one rule.</summary>
+    /// run has. C4a's t_learn and C10's t_saturate read it, as do the report's cure table and
+    /// entropy-by-cure figure.</summary>
     public static bool IsATime(double step) => step >= 1;
 
     public static Crossing Of(Curve curve, double level) => Of(curve.Steps, curve.Values, level);

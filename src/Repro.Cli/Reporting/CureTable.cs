@@ -29,9 +29,9 @@ static class CureTable
             {
                 var (cure, cells) = group;
                 if (cells.Count == 0) continue;
-                int firstUpdate = cells.Count(r => r.TSaturate is { } t && !Crossing.IsATime(t));
-                string saturated = $"{cells.Count(r => r.TSaturate is { } t && Crossing.IsATime(t))} of {cells.Count}" +
-                                   (firstUpdate > 0 ? $" ({firstUpdate} within the first update)" : "");
+                int measured = cells.Count(r => r.TSaturate is { } t && Crossing.IsATime(t)),
+                    firstUpdate = cells.Count(r => r.TSaturate is not null) - measured;
+                string saturated = $"{measured} of {cells.Count}" + (firstUpdate > 0 ? $" ({firstUpdate} within the first update)" : "");
                 html.Append(CultureInfo.InvariantCulture,
                     $"<tr><td>{WebUtility.HtmlEncode(at.Key.Slice)}</td><td>{at.Key.Beta:G6}</td><td>{at.Key.Eta:G6}</td><td>{WebUtility.HtmlEncode(cure)}</td>" +
                     $"<td>{cells.Count}</td><td>{Mean(cells, r => r.Accuracy)}</td><td>{Mean(cells, r => r.ValAccuracy)}</td>" +

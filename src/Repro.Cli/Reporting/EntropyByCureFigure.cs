@@ -8,7 +8,8 @@ namespace Repro.Cli.Reporting;
 /// panel per slice and beta of the comparison: the grid's own cell there (the beta cross-entropy
 /// alone, black) beside every cure at every knob, coloured by cure. A dot marks t_saturate, where
 /// a curve falls to ln K / 2 (so the dots of one K lie on one level); a run that never gets there,
-/// or gets there within the first update (no time, <see cref="Crossing.IsATime"/>), has none. The smallest seed keeps the panels readable; the accuracies are the cure table's.
+/// or gets there within the first update (no time, <see cref="Crossing.IsATime"/>), has none. The
+/// smallest seed keeps the panels readable; the accuracies are the cure table's.
 /// </summary>
 static class EntropyByCureFigure
 {
